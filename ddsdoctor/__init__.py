@@ -1,0 +1,5 @@
+"""ddsdoctor: diagnose DDS middleware deployments."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

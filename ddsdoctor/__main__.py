@@ -1,0 +1,9 @@
+"""``python -m ddsdoctor``."""
+
+from __future__ import annotations
+
+import sys
+
+from ddsdoctor.cli import main
+
+sys.exit(main())

@@ -1,0 +1,181 @@
+"""``ddsdoctor check``: find config files, load them safely, run the rules, apply settings."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ddsdoctor.engine import filter_declared, run_rules
+from ddsdoctor.findings import Finding, Location, Severity, sort_findings
+from ddsdoctor.ospl.load import ROOT_TAG, OsplDocument
+from ddsdoctor.registry import Subject
+from ddsdoctor.rules import input as input_codes
+from ddsdoctor.settings import Settings, SettingsResolver
+from ddsdoctor.suppress import apply_suppressions, parse_suppressions
+from ddsdoctor.xmlsource import MAX_BYTES, XmlDocument, load_xml
+
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox"})
+
+
+class NoInputError(ValueError):
+    """No input file matched (exit 2)."""
+
+
+@dataclass(frozen=True, slots=True)
+class EnvSpec:
+    """Where ``${VAR}`` values come from."""
+
+    inherit: bool = True  # start from the caller's environment (False: --no-env)
+    values: Mapping[str, str] = field(default_factory=dict)  # --env and --env-file
+
+    def resolve(self) -> dict[str, str]:
+        env = dict(os.environ) if self.inherit else {}
+        env.update(self.values)
+        return env
+
+    @property
+    def label(self) -> str:
+        if self.inherit:
+            return "caller environment" + (" + --env" if self.values else "")
+        return "--env values only" if self.values else "no environment (defaults only)"
+
+
+@dataclass(slots=True)
+class CheckOptions:
+    paths: list[Path]
+    env: EnvSpec = field(default_factory=EnvSpec)
+    resolver: SettingsResolver = field(default_factory=SettingsResolver)
+    max_bytes: int = MAX_BYTES
+    force_exclude: bool = False
+    host: Any = None  # HostFacts for --host, or None
+
+
+@dataclass(slots=True)
+class CheckReport:
+    findings: list[Finding]
+    files: int
+    suppressed: int
+    documents: dict[str, XmlDocument]
+    fail_on: Severity
+
+    def failed(self) -> bool:
+        return any(f.severity >= self.fail_on for f in self.findings)
+
+
+# Root element -> analyzer. Other config kinds register here.
+Analyzer = Callable[[XmlDocument, Settings, CheckOptions, Mapping[str, str]], list[Finding]]
+ANALYZERS: dict[str, Analyzer] = {}
+
+
+def _analyze_ospl(
+    xml: XmlDocument, settings: Settings, options: CheckOptions, env: Mapping[str, str]
+) -> list[Finding]:
+    doc = OsplDocument(xml, env, options.env.label)
+    doc.host = options.host  # type: ignore[attr-defined]
+    return run_rules(
+        Subject.OSPL,
+        doc,
+        settings.selection(),
+        locate=doc.locate,
+        enrich=doc.expansion_evidence,
+        path=xml.path,
+    )
+
+
+ANALYZERS[ROOT_TAG] = _analyze_ospl
+
+
+def display_path(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _excluded(path: Path, patterns: Iterable[str], base: Path) -> bool:
+    try:
+        rel = path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        rel = path.as_posix()
+    return any(
+        fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(path.name, p) or rel.startswith(p.rstrip("/") + "/")
+        for p in patterns
+    )
+
+
+def collect_files(options: CheckOptions) -> list[Path]:
+    """Expand directories to their ``*.xml`` files (recursively, sorted), honouring excludes."""
+    files: list[Path] = []
+    seen: set[Path] = set()
+    for given in options.paths:
+        if given.is_dir():
+            for dirpath, dirnames, filenames in os.walk(given):
+                dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+                for name in sorted(filenames):
+                    if name.lower().endswith(".xml"):
+                        p = Path(dirpath) / name
+                        s = options.resolver.for_path(p)
+                        if not _excluded(p, s.exclude, s.base_dir()):
+                            files.append(p)
+        else:
+            s = options.resolver.for_path(given)
+            if options.force_exclude and _excluded(given, s.exclude, s.base_dir()):
+                continue
+            files.append(given)
+    out = []
+    for p in files:
+        key = p.resolve()
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    if not out:
+        raise NoInputError("no input files: the paths hold no *.xml files")
+    return out
+
+
+def check_file(path: Path, options: CheckOptions, env: Mapping[str, str]) -> tuple[list[Finding], int, XmlDocument | None]:
+    """Lint one file: (findings after selection and suppression, suppressed count, document)."""
+    settings = options.resolver.for_path(path)
+    display = display_path(path)
+    loaded = load_xml(path, display, options.max_bytes)
+    selection = settings.selection()
+    if loaded.document is None:
+        return filter_declared(loaded.findings, selection), 0, None
+    xml = loaded.document
+    tag = xml.root.tag if isinstance(xml.root.tag, str) else ""
+    analyzer = ANALYZERS.get(tag)
+    if analyzer is None:
+        finding = input_codes.NOT_OPENSPLICE.finding(
+            f"root element is <{tag}>, not <{ROOT_TAG}>: not an OpenSplice configuration",
+            xml.locate(xml.root),
+            evidence={"root": tag},
+        )
+        return filter_declared([finding], selection), 0, xml
+    findings = analyzer(xml, settings, options, env)
+    suppressed = 0
+    if not settings.disable_ignore_pragma:
+        pragmas, problems = parse_suppressions(xml)
+        findings, suppressed, unused = apply_suppressions(findings, pragmas, xml.path)
+        findings += filter_declared(problems + unused, selection)
+    return findings, suppressed, xml
+
+
+def run_check(options: CheckOptions) -> CheckReport:
+    files = collect_files(options)
+    env = options.env.resolve()
+    findings: list[Finding] = []
+    documents: dict[str, XmlDocument] = {}
+    suppressed = 0
+    fail_on = Severity.ERROR
+    for path in files:
+        fs, sup, doc = check_file(path, options, env)
+        findings += fs
+        suppressed += sup
+        if doc is not None:
+            documents[doc.path] = doc
+        fail_on = min(fail_on, options.resolver.for_path(path).fail_on)
+    return CheckReport(sort_findings(findings), len(files), suppressed, documents, fail_on)

@@ -1,0 +1,1 @@
+"""OpenSplice configurations under diagnosis: loading, ${VAR} expansion, schema, fleets."""

@@ -1,0 +1,174 @@
+"""OpenSplice configuration documents: the parsed file plus the environment it is read with.
+
+Values are expanded lazily, the way OpenSplice's parser does (``ospl/expand.py``), and every
+finding located on an expanded value carries what each ``${VAR}`` resolved to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ddsdoctor.findings import Location
+from ddsdoctor.ospl.expand import Expansion, expand
+from ddsdoctor.registry import Hit
+from ddsdoctor.xmlsource import XmlDocument
+
+ROOT_TAG = "OpenSplice"
+
+# Commands that select a service section, from the metaconfig's <serviceMapping>.
+SERVICE_COMMANDS: dict[str, tuple[str, ...]] = {
+    "durability": ("DurabilityService",),
+    "networking": ("NetworkService",),
+    "snetworking": ("SNetworkService",),
+    "ddsi2": ("DDSI2Service",),
+    # DDSI2E reads a DDSI2EService section, or a DDSI2Service one (q_config.c aliases)
+    "ddsi2e": ("DDSI2EService", "DDSI2Service"),
+    "cmsoap": ("TunerService",),
+    "dbmsconnect": ("DbmsConnectService",),
+    "rnr": ("RnRService",),
+    "nwbridge": ("NetworkingBridgeService",),
+    "cmagent": ("Agent",),
+}
+SERVICE_SECTIONS: frozenset[str] = frozenset(s for v in SERVICE_COMMANDS.values() for s in v)
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceEntry:
+    """One ``Domain/Service`` element: a service OpenSplice starts."""
+
+    element: Any
+    name: str | None
+    command: str | None
+    enabled: bool
+
+    @property
+    def command_key(self) -> str | None:
+        """The command's basename without extension, as OpenSplice maps it."""
+        if not self.command:
+            return None
+        base = self.command.replace("\\", "/").rsplit("/", 1)[-1]
+        return base.split(".", 1)[0] if "." in base else base
+
+    @property
+    def sections(self) -> tuple[str, ...]:
+        """The service section element names this command reads."""
+        return SERVICE_COMMANDS.get(self.command_key or "", ())
+
+
+class OsplDocument:
+    """An ``<OpenSplice>`` configuration read with a given environment."""
+
+    def __init__(self, xml: XmlDocument, env: Mapping[str, str], env_label: str = "environment"):
+        self.xml = xml
+        self.env = env
+        self.env_label = env_label
+        self.root = xml.root
+        self.path = xml.path
+        self._cache: dict[tuple[Any, str | None], Expansion] = {}
+
+    # -- values ------------------------------------------------------------------------------
+    def expansion(self, el: Any, attr: str | None = None) -> Expansion | None:
+        """The expansion of an attribute (``attr``) or of the element text; None if absent."""
+        key = (el, attr)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        if attr is None:
+            raw = el.text
+            if raw is None or len(el):
+                # mixed content: OpenSplice concatenates the character data
+                raw = "".join(el.itertext(with_tail=False)) if len(el) else raw
+                if raw is None:
+                    return None
+        else:
+            raw = el.get(attr)
+            if raw is None:
+                return None
+        exp = expand(raw, self.env)
+        self._cache[key] = exp
+        return exp
+
+    def value(self, el: Any) -> str | None:
+        """Element text after expansion, trimmed as OpenSplice trims it; None if absent/fatal."""
+        exp = self.expansion(el)
+        if exp is None or exp.value is None:
+            return None
+        return exp.value.strip()
+
+    def attr(self, el: Any, name: str) -> str | None:
+        """Attribute value after expansion (not trimmed, as in OpenSplice); None if absent."""
+        exp = self.expansion(el, name)
+        return None if exp is None else exp.value
+
+    def find(self, path: str) -> Any:
+        """First element at a path relative to the root, e.g. ``Domain/Id``."""
+        return self.root.find(path)
+
+    def findall(self, path: str) -> list[Any]:
+        return list(self.root.iterfind(path))
+
+    def text_at(self, path: str) -> str | None:
+        el = self.root.find(path)
+        return None if el is None else self.value(el)
+
+    # -- structure ---------------------------------------------------------------------------
+    def services(self) -> list[ServiceEntry]:
+        out = []
+        for el in self.root.iterfind("Domain/Service"):
+            command_el = el.find("Command")
+            enabled_raw = self.attr(el, "enabled")
+            enabled = enabled_raw is None or enabled_raw.strip().lower() != "false"
+            out.append(
+                ServiceEntry(
+                    element=el,
+                    name=self.attr(el, "name"),
+                    command=None if command_el is None else self.value(command_el),
+                    enabled=enabled,
+                )
+            )
+        return out
+
+    def sections(self, tag: str | None = None) -> Iterator[Any]:
+        """Top-level service sections (``DDSI2Service``, ``DurabilityService``, ...)."""
+        for el in self.root:
+            if isinstance(el.tag, str) and (el.tag == tag if tag else el.tag in SERVICE_SECTIONS):
+                yield el
+
+    def section_for(self, service: ServiceEntry) -> Any:
+        """The section a Domain/Service runs with (matched by its ``name``), or None."""
+        for tag in service.sections:
+            for el in self.sections(tag):
+                if self.attr(el, "name") == service.name:
+                    return el
+        return None
+
+    def running_sections(self, tag: str) -> list[Any]:
+        """Sections of kind ``tag`` that an enabled Domain/Service actually runs."""
+        out = []
+        for svc in self.services():
+            if not svc.enabled or tag not in svc.sections:
+                continue
+            el = self.section_for(svc)
+            if el is not None and el.tag == tag and el not in out:
+                out.append(el)
+        return out
+
+    def single_process(self) -> bool:
+        value = self.text_at("Domain/SingleProcess")
+        # u_domain.c: case-insensitive prefix compare with "TRUE"
+        return bool(value) and value.upper().startswith("TRUE")
+
+    # -- locations ---------------------------------------------------------------------------
+    def locate(self, hit: Hit) -> Location:
+        if hit.at is None:
+            return Location(path=self.path, line=1, column=1)
+        return self.xml.locate(hit.at, hit.attr, hit.text)
+
+    def expansion_evidence(self, hit: Hit) -> dict[str, str]:
+        """What each ``${VAR}`` in the value a hit points at resolved to."""
+        if hit.at is None or not isinstance(getattr(hit.at, "tag", None), str):
+            return {}
+        exp = self.expansion(hit.at, hit.attr) if (hit.attr or hit.text) else None
+        return exp.evidence() if exp is not None and exp.refs else {}

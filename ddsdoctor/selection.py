@@ -1,0 +1,98 @@
+"""Which rules run and at what severity: select / extend-select / ignore / severity overrides.
+
+Selectors follow ruff: a code (``DD104``), a code prefix (``DD1``, ``DD``), ``ALL``, a rule name
+(``network.interface-missing``) or a name family (``network``). When several selectors match a
+rule, the most specific one decides; at equal specificity ``ignore`` wins.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from ddsdoctor.findings import Severity
+from ddsdoctor.registry import REGISTRY, Rule
+
+
+class SelectorError(ValueError):
+    """A selector matches no rule (a usage error: exit 2)."""
+
+
+def _specificity(selector: str, r: Rule) -> int:
+    """How specifically ``selector`` matches ``r``; 0 means it does not match."""
+    if selector == "ALL":
+        return 1
+    if selector == r.code or selector == r.name:
+        return 100
+    if r.code.startswith(selector) and selector[:2] == "DD":
+        return 2 + len(selector)
+    if r.name.startswith(selector + "."):
+        return 2 + selector.count(".") + 1
+    return 0
+
+
+def validate_selectors(selectors: Iterable[str]) -> None:
+    """Raise SelectorError for any selector that matches no registered rule."""
+    rules = list(REGISTRY)
+    for s in selectors:
+        if not any(_specificity(s, r) for r in rules):
+            raise SelectorError(f"unknown rule selector {s!r} (see `ddsdoctor rules`)")
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSelection:
+    """The effective rule set for one file (or one run)."""
+
+    select: tuple[str, ...] | None = None  # None = the default set
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def all_selectors(self) -> list[str]:
+        out = list(self.select or ()) + list(self.extend_select) + list(self.ignore)
+        out += list(self.severity)
+        for codes in self.per_file_ignores.values():
+            out += list(codes)
+        return out
+
+    def enabled(self, r: Rule, path: str | None = None) -> bool:
+        best_pos = 0
+        if self.select is None:
+            best_pos = 1 if r.default_enabled else 0
+        else:
+            best_pos = max((_specificity(s, r) for s in self.select), default=0)
+        best_pos = max([best_pos] + [_specificity(s, r) for s in self.extend_select])
+        ignores = list(self.ignore)
+        if path is not None:
+            ignores += self.file_ignores(path)
+        best_neg = max((_specificity(s, r) for s in ignores), default=0)
+        return best_pos > 0 and best_pos > best_neg
+
+    def file_ignores(self, path: str) -> list[str]:
+        posix = PurePosixPath(path.replace("\\", "/"))
+        out: list[str] = []
+        for pattern, codes in self.per_file_ignores.items():
+            if _glob_match(posix, pattern):
+                out += list(codes)
+        return out
+
+    def severity_for(self, r: Rule, hit_severity: Severity | None = None) -> Severity:
+        best, chosen = 0, None
+        for selector, sev in self.severity.items():
+            spec = _specificity(selector, r)
+            if spec > best:
+                best, chosen = spec, sev
+        return chosen or hit_severity or r.severity
+
+
+def _glob_match(path: PurePosixPath, pattern: str) -> bool:
+    """Match a per-file-ignores glob against a path or any of its trailing parts."""
+    text = str(path)
+    if fnmatch.fnmatch(text, pattern) or path.match(pattern):
+        return True
+    if pattern.startswith("**/"):
+        return _glob_match(path, pattern[3:])
+    return fnmatch.fnmatch(path.name, pattern)

@@ -1,0 +1,218 @@
+"""ddsdoctor's own settings: ``.ddsdoctor.toml``, ``ddsdoctor.toml`` or ``[tool.ddsdoctor]``.
+
+The nearest settings file above each input file applies to it (ruff's rule): in one directory
+``.ddsdoctor.toml`` beats ``ddsdoctor.toml``, which beats a ``pyproject.toml`` that has a
+``[tool.ddsdoctor]`` table. ``--config PATH`` (or ``DDSDOCTOR_CONFIG``) applies one file to all
+inputs, ``--isolated`` ignores settings files, and command-line flags override both.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from ddsdoctor.findings import Severity
+from ddsdoctor.selection import RuleSelection, SelectorError, validate_selectors
+
+SETTINGS_FILES = (".ddsdoctor.toml", "ddsdoctor.toml", "pyproject.toml")
+KNOWN_KEYS = frozenset(
+    {
+        "select", "extend-select", "ignore", "per-file-ignores", "severity", "fail-on",
+        "exclude", "disable-ignore-pragma", "extend",
+    }
+)
+
+
+class SettingsError(ValueError):
+    """Settings that cannot be used (exit 2)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    source: Path | None = None
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    severity: dict[str, Severity] = field(default_factory=dict)
+    fail_on: Severity = Severity.ERROR
+    exclude: tuple[str, ...] = ()
+    disable_ignore_pragma: bool = False
+
+    def selection(self) -> RuleSelection:
+        return RuleSelection(
+            select=self.select,
+            extend_select=self.extend_select,
+            ignore=self.ignore,
+            severity=self.severity,
+            per_file_ignores=self.per_file_ignores,
+        )
+
+    def base_dir(self) -> Path:
+        return self.source.parent if self.source else Path.cwd()
+
+
+@dataclass(frozen=True, slots=True)
+class Overrides:
+    """Settings given on the command line; ``None`` means "not given"."""
+
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    severity: dict[str, Severity] = field(default_factory=dict)
+    fail_on: Severity | None = None
+    disable_ignore_pragma: bool | None = None
+
+    def apply(self, s: Settings) -> Settings:
+        return replace(
+            s,
+            select=self.select if self.select is not None else s.select,
+            extend_select=s.extend_select + self.extend_select,
+            ignore=s.ignore + self.ignore,
+            per_file_ignores={**s.per_file_ignores, **self.per_file_ignores},
+            severity={**s.severity, **self.severity},
+            fail_on=self.fail_on or s.fail_on,
+            disable_ignore_pragma=(
+                s.disable_ignore_pragma
+                if self.disable_ignore_pragma is None
+                else self.disable_ignore_pragma
+            ),
+        )
+
+
+def _strings(value: Any, key: str, source: Path) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise SettingsError(f"{source}: '{key}' must be a list of strings")
+
+
+def parse_table(table: dict[str, Any], source: Path, _depth: int = 0) -> Settings:
+    """Build Settings from a ``[tool.ddsdoctor]``-shaped table; unknown keys are errors."""
+    unknown = sorted(set(table) - KNOWN_KEYS)
+    if unknown:
+        raise SettingsError(f"{source}: unknown setting(s) {', '.join(unknown)}")
+    base = Settings(source=source)
+    if "extend" in table:
+        if _depth > 8:
+            raise SettingsError(f"{source}: 'extend' chain too deep")
+        parent = (source.parent / str(table["extend"])).resolve()
+        base = replace(load_file(parent, _depth + 1), source=source)
+    s = base
+    if "select" in table:
+        s = replace(s, select=_strings(table["select"], "select", source))
+    if "extend-select" in table:
+        s = replace(s, extend_select=s.extend_select + _strings(table["extend-select"], "extend-select", source))
+    if "ignore" in table:
+        s = replace(s, ignore=s.ignore + _strings(table["ignore"], "ignore", source))
+    if "exclude" in table:
+        s = replace(s, exclude=s.exclude + _strings(table["exclude"], "exclude", source))
+    if "per-file-ignores" in table:
+        pfi = table["per-file-ignores"]
+        if not isinstance(pfi, dict):
+            raise SettingsError(f"{source}: 'per-file-ignores' must be a table of glob = [codes]")
+        s = replace(
+            s,
+            per_file_ignores={
+                **s.per_file_ignores,
+                **{k: _strings(v, f"per-file-ignores.{k}", source) for k, v in pfi.items()},
+            },
+        )
+    if "severity" in table:
+        sev = table["severity"]
+        if not isinstance(sev, dict):
+            raise SettingsError(f"{source}: 'severity' must be a table of CODE = level")
+        try:
+            s = replace(s, severity={**s.severity, **{k: Severity.parse(str(v)) for k, v in sev.items()}})
+        except ValueError as exc:
+            raise SettingsError(f"{source}: {exc}") from None
+    if "fail-on" in table:
+        try:
+            s = replace(s, fail_on=Severity.parse(str(table["fail-on"])))
+        except ValueError as exc:
+            raise SettingsError(f"{source}: fail-on: {exc}") from None
+    if "disable-ignore-pragma" in table:
+        s = replace(s, disable_ignore_pragma=bool(table["disable-ignore-pragma"]))
+    try:
+        validate_selectors(s.selection().all_selectors())
+    except SelectorError as exc:
+        raise SettingsError(f"{source}: {exc}") from None
+    return s
+
+
+def load_file(path: Path, _depth: int = 0) -> Settings:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SettingsError(f"cannot read settings {path}: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: invalid TOML: {exc}") from None
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("ddsdoctor")
+        if table is None:
+            raise SettingsError(f"{path}: no [tool.ddsdoctor] table")
+        return parse_table(table, path, _depth)
+    return parse_table(data, path, _depth)
+
+
+def _has_tool_table(path: Path) -> bool:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return False
+    return "ddsdoctor" in data.get("tool", {})
+
+
+class SettingsResolver:
+    """Finds and caches the settings that apply to each input file."""
+
+    def __init__(
+        self,
+        overrides: Overrides | None = None,
+        config: Path | None = None,
+        isolated: bool = False,
+    ) -> None:
+        self.overrides = overrides or Overrides()
+        self.isolated = isolated
+        env_config = os.environ.get("DDSDOCTOR_CONFIG")
+        if config is None and env_config and not isolated:
+            config = Path(env_config)
+        self._fixed: Settings | None = None
+        if config is not None:
+            self._fixed = self.overrides.apply(load_file(config))
+        elif isolated:
+            self._fixed = self.overrides.apply(Settings())
+        self._by_dir: dict[Path, Settings] = {}
+        validate_selectors(
+            list(self.overrides.select or ())
+            + list(self.overrides.extend_select)
+            + list(self.overrides.ignore)
+            + list(self.overrides.severity)
+            + [c for cs in self.overrides.per_file_ignores.values() for c in cs]
+        )
+
+    def for_path(self, path: Path) -> Settings:
+        if self._fixed is not None:
+            return self._fixed
+        directory = path.resolve().parent
+        cached = self._by_dir.get(directory)
+        if cached is None:
+            found = find_settings_file(directory)
+            cached = self.overrides.apply(load_file(found) if found else Settings())
+            self._by_dir[directory] = cached
+        return cached
+
+
+def find_settings_file(directory: Path) -> Path | None:
+    """The nearest settings file at or above ``directory``."""
+    for d in (directory, *directory.parents):
+        for name in SETTINGS_FILES:
+            candidate = d / name
+            if candidate.is_file() and (name != "pyproject.toml" or _has_tool_table(candidate)):
+                return candidate
+    return None

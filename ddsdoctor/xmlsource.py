@@ -1,0 +1,287 @@
+"""Safe XML loading with exact positions, shared by OpenSplice and Cyclone DDS configs.
+
+Parsing uses lxml with entity resolution, DTD loading and network access off, after a byte-level
+pre-check that refuses any DOCTYPE declaring entities or an external subset, so nothing is ever
+expanded or fetched. lxml reports only a line per element, so columns come from a small
+tokenizer over the source that is run only when a finding needs a position.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from ddsdoctor.findings import Finding, Location
+from ddsdoctor.rules import input as codes
+
+MAX_BYTES = 8 * 1024 * 1024
+
+_PARSER = etree.XMLParser(
+    resolve_entities=False,
+    no_network=True,
+    load_dtd=False,
+    dtd_validation=False,
+    huge_tree=False,
+    remove_blank_text=False,
+    collect_ids=False,
+)
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+_HOSTILE_DTD = re.compile(rb"<!ENTITY|\bSYSTEM\b|\bPUBLIC\b")
+# Comments, CDATA, PIs and the doctype are skipped; what is left are start tags. Attribute
+# values may contain '>' but never '<', so '<' + name always starts a tag.
+_TOKENS = re.compile(
+    r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<!DOCTYPE(?:[^\[>]*\[.*?\])?[^>]*>"
+    r"|<([^\s/>!?][^\s/>]*)",
+    re.DOTALL,
+)
+_ATTR = re.compile(r"""([^\s=/>]+)\s*=\s*("[^"]*"|'[^']*')""")
+
+
+@dataclass(slots=True)
+class _Tag:
+    start: int  # offset of '<'
+    end: int  # offset just past the closing '>' of the start tag
+    attrs: dict[str, int]  # attribute name -> offset of its name
+
+
+class XmlDocument:
+    """A parsed XML file: its lxml tree, source text and lazy positions."""
+
+    def __init__(self, path: str, data: bytes, text: str, root: Any) -> None:
+        self.path = path
+        self.data = data
+        self.text = text
+        self.root = root
+        self.tree = root.getroottree()
+        self._elements: list[Any] | None = None
+        self._index: dict[Any, int] | None = None
+        self._tags: list[_Tag] | None = None
+        self._line_starts: list[int] | None = None
+
+    # -- positions -------------------------------------------------------------------------
+    def _scan(self) -> None:
+        self._elements = list(self.root.iter(etree.Element))
+        self._index = {el: i for i, el in enumerate(self._elements)}
+        text = self.text
+        tags: list[_Tag] = []
+        for m in _TOKENS.finditer(text):
+            if m.group(1) is None:
+                continue
+            end = _tag_end(text, m.end())
+            attrs = {a.group(1): a.start(1) for a in _ATTR.finditer(text, m.end(), end)}
+            tags.append(_Tag(m.start(), end, attrs))
+        self._tags = tags
+        starts = [0]
+        starts.extend(i + 1 for i, ch in enumerate(text) if ch == "\n")
+        self._line_starts = starts
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based line and column (in characters) of a text offset."""
+        if self._line_starts is None:
+            self._scan()
+        assert self._line_starts is not None
+        line = bisect.bisect_right(self._line_starts, offset)
+        return line, offset - self._line_starts[line - 1] + 1
+
+    def offset_of(self, el: Any, attr: str | None = None, text: bool = False) -> int:
+        """Source offset of an element's start tag, one of its attributes, or its text."""
+        if self._index is None:
+            self._scan()
+        assert self._index is not None and self._tags is not None
+        i = self._index.get(el)
+        if i is None or i >= len(self._tags):
+            line = getattr(el, "sourceline", None) or 1
+            return self._line_starts[min(line, len(self._line_starts)) - 1]  # type: ignore[index]
+        tag = self._tags[i]
+        if attr is not None and attr in tag.attrs:
+            return tag.attrs[attr]
+        if text:
+            pos = tag.end
+            while pos < len(self.text) and self.text[pos] in " \t\r\n":
+                pos += 1
+            if pos < len(self.text) and self.text[pos] != "<":
+                return pos
+        return tag.start
+
+    def xpath(self, el: Any, attr: str | None = None) -> str:
+        path = str(self.tree.getpath(el))
+        return f"{path}/@{attr}" if attr else path
+
+    def locate(self, el: Any, attr: str | None = None, text: bool = False) -> Location:
+        line, col = self.line_col(self.offset_of(el, attr, text))
+        return Location(path=self.path, line=line, column=col, xpath=self.xpath(el, attr))
+
+    def line_text(self, line: int) -> str:
+        """The source line (1-based), without its newline, for carets in text output."""
+        if self._line_starts is None:
+            self._scan()
+        assert self._line_starts is not None
+        if not 1 <= line <= len(self._line_starts):
+            return ""
+        start = self._line_starts[line - 1]
+        end = self.text.find("\n", start)
+        return self.text[start : end if end >= 0 else len(self.text)].rstrip("\r")
+
+    def comments(self) -> Iterator[tuple[str, int, Any]]:
+        """Every comment in the file: (text, source offset, following sibling element or None)."""
+        for node in self.tree.iter(etree.Comment):
+            nxt = node.getnext()
+            while nxt is not None and not isinstance(nxt.tag, str):
+                nxt = nxt.getnext()
+            yield str(node.text or ""), self._comment_offset(node), nxt
+
+    def _comment_offset(self, node: Any) -> int:
+        # Comments are few; find the n-th occurrence of this comment text in the source.
+        needle = f"<!--{node.text or ''}-->"
+        pos = -1
+        seen = 0
+        target = self._comment_rank(node)
+        while True:
+            pos = self.text.find(needle, pos + 1)
+            if pos < 0:
+                line = node.sourceline or 1
+                return self.line_start(line)
+            if seen == target:
+                return pos
+            seen += 1
+
+    def _comment_rank(self, node: Any) -> int:
+        rank = 0
+        for other in self.tree.iter(etree.Comment):
+            if other is node:
+                return rank
+            if other.text == node.text:
+                rank += 1
+        return rank
+
+    def line_start(self, line: int) -> int:
+        if self._line_starts is None:
+            self._scan()
+        assert self._line_starts is not None
+        return self._line_starts[max(1, min(line, len(self._line_starts))) - 1]
+
+    def element_line_span(self, el: Any) -> tuple[int, int]:
+        """First and last source line an element covers (start tag to end tag)."""
+        first, _ = self.line_col(self.offset_of(el))
+        last_el = el
+        for last_el in el.iter(etree.Element):  # noqa: B007 - want the last descendant
+            pass
+        last, _ = self.line_col(self.offset_of(last_el))
+        return first, max(last, (el.sourceline or first))
+
+
+def _tag_end(text: str, pos: int) -> int:
+    """Offset just past the '>' that closes a start tag, skipping quoted attribute values."""
+    n = len(text)
+    quote = ""
+    while pos < n:
+        ch = text[pos]
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch == ">":
+            return pos + 1
+        pos += 1
+    return n
+
+
+@dataclass(slots=True)
+class LoadResult:
+    """A parsed document, or the findings that explain why there is none."""
+
+    document: XmlDocument | None
+    findings: list[Finding] = field(default_factory=list)
+
+
+def read_bytes(path: Path, display: str, max_bytes: int = MAX_BYTES) -> bytes | Finding:
+    """Read a file, or return the input finding that explains why it cannot be read."""
+    try:
+        if not path.is_file():
+            what = "does not exist" if not path.exists() else "is not a regular file"
+            return codes.UNREADABLE.finding(f"{display} {what}", Location(path=display, line=1, column=1))
+        size = path.stat().st_size
+        if size > max_bytes:
+            return codes.TOO_LARGE.finding(
+                f"file is {size} bytes, over the {max_bytes}-byte limit; not parsed",
+                Location(path=display, line=1, column=1),
+                evidence={"size": size, "limit": max_bytes},
+            )
+        return path.read_bytes()
+    except OSError as exc:
+        return codes.UNREADABLE.finding(
+            f"cannot read {display}: {exc.strerror or exc}", Location(path=display, line=1, column=1)
+        )
+
+
+def parse_xml(data: bytes, display: str) -> LoadResult:
+    """Parse bytes safely. Unusable input becomes a finding, never an exception."""
+    at_start = Location(path=display, line=1, column=1)
+    if not data.strip():
+        return LoadResult(None, [codes.EMPTY.finding("file is empty", at_start)])
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return LoadResult(None, [codes.BINARY.finding("file holds NUL bytes: binary, not XML", at_start)])
+    doctype = _DOCTYPE.search(data)
+    if doctype is not None and _HOSTILE_DTD.search(data, doctype.start()):
+        line = data.count(b"\n", 0, doctype.start()) + 1
+        return LoadResult(
+            None,
+            [
+                codes.DTD_REFUSED.finding(
+                    "DOCTYPE declares entities or an external DTD; refused, nothing expanded",
+                    Location(path=display, line=line, column=1),
+                )
+            ],
+        )
+    try:
+        root = etree.fromstring(data, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        line, col = exc.position if exc.position else (1, 1)
+        msg = str(exc.msg or exc).split(" (<string>", 1)[0]
+        msg = re.sub(r", line \d+, column \d+$", "", msg)
+        if _looks_binary(data):
+            return LoadResult(None, [codes.BINARY.finding("file is not text: " + msg, at_start)])
+        return LoadResult(
+            None,
+            [
+                codes.MALFORMED_XML.finding(
+                    f"not well-formed XML: {msg}",
+                    Location(path=display, line=max(1, line or 1), column=max(1, col or 1)),
+                )
+            ],
+        )
+    except ValueError as exc:  # lxml refuses some inputs (e.g. unicode with encoding decl)
+        return LoadResult(None, [codes.MALFORMED_XML.finding(f"not well-formed XML: {exc}", at_start)])
+    text = _decode(data, root)
+    return LoadResult(XmlDocument(display, data, text, root))
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:4096]
+    if not sample:
+        return False
+    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return control > len(sample) // 20
+
+
+def _decode(data: bytes, root: Any) -> str:
+    encoding = root.getroottree().docinfo.encoding or "utf-8"
+    try:
+        return data.decode(encoding)
+    except (LookupError, UnicodeDecodeError):
+        return data.decode("utf-8", errors="replace")
+
+
+def load_xml(path: Path, display: str | None = None, max_bytes: int = MAX_BYTES) -> LoadResult:
+    display = display or path.as_posix()
+    data = read_bytes(path, display, max_bytes)
+    if isinstance(data, Finding):
+        return LoadResult(None, [data])
+    return parse_xml(data, display)
