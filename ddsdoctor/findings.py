@@ -52,7 +52,16 @@ class Location:
 
 
 LOCATION_FIELDS: tuple[str, ...] = (
-    "path", "line", "column", "xpath", "node", "frame", "time", "domain", "guid", "topic",
+    "path",
+    "line",
+    "column",
+    "xpath",
+    "node",
+    "frame",
+    "time",
+    "domain",
+    "guid",
+    "topic",
 )
 
 

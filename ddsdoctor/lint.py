@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ddsdoctor.engine import filter_declared, run_rules
-from ddsdoctor.findings import Finding, Location, Severity, sort_findings
+from ddsdoctor.findings import Finding, Severity, sort_findings
 from ddsdoctor.ospl.load import ROOT_TAG, OsplDocument
 from ddsdoctor.registry import Subject
 from ddsdoctor.rules import input as input_codes
@@ -18,7 +18,9 @@ from ddsdoctor.settings import Settings, SettingsResolver
 from ddsdoctor.suppress import apply_suppressions, parse_suppressions
 from ddsdoctor.xmlsource import MAX_BYTES, XmlDocument, load_xml
 
-SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox"})
+SKIP_DIRS = frozenset(
+    {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
+)
 
 
 class NoInputError(ValueError):
@@ -102,7 +104,9 @@ def _excluded(path: Path, patterns: Iterable[str], base: Path) -> bool:
     except ValueError:
         rel = path.as_posix()
     return any(
-        fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(path.name, p) or rel.startswith(p.rstrip("/") + "/")
+        fnmatch.fnmatch(rel, p)
+        or fnmatch.fnmatch(path.name, p)
+        or rel.startswith(p.rstrip("/") + "/")
         for p in patterns
     )
 
@@ -137,7 +141,9 @@ def collect_files(options: CheckOptions) -> list[Path]:
     return out
 
 
-def check_file(path: Path, options: CheckOptions, env: Mapping[str, str]) -> tuple[list[Finding], int, XmlDocument | None]:
+def check_file(
+    path: Path, options: CheckOptions, env: Mapping[str, str]
+) -> tuple[list[Finding], int, XmlDocument | None]:
     """Lint one file: (findings after selection and suppression, suppressed count, document)."""
     settings = options.resolver.for_path(path)
     display = display_path(path)

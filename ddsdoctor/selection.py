@@ -24,7 +24,7 @@ def _specificity(selector: str, r: Rule) -> int:
     """How specifically ``selector`` matches ``r``; 0 means it does not match."""
     if selector == "ALL":
         return 1
-    if selector == r.code or selector == r.name:
+    if selector in (r.code, r.name):
         return 100
     if r.code.startswith(selector) and selector[:2] == "DD":
         return 2 + len(selector)

@@ -20,8 +20,15 @@ from ddsdoctor.selection import RuleSelection, SelectorError, validate_selectors
 SETTINGS_FILES = (".ddsdoctor.toml", "ddsdoctor.toml", "pyproject.toml")
 KNOWN_KEYS = frozenset(
     {
-        "select", "extend-select", "ignore", "per-file-ignores", "severity", "fail-on",
-        "exclude", "disable-ignore-pragma", "extend",
+        "select",
+        "extend-select",
+        "ignore",
+        "per-file-ignores",
+        "severity",
+        "fail-on",
+        "exclude",
+        "disable-ignore-pragma",
+        "extend",
     }
 )
 
@@ -107,7 +114,11 @@ def parse_table(table: dict[str, Any], source: Path, _depth: int = 0) -> Setting
     if "select" in table:
         s = replace(s, select=_strings(table["select"], "select", source))
     if "extend-select" in table:
-        s = replace(s, extend_select=s.extend_select + _strings(table["extend-select"], "extend-select", source))
+        s = replace(
+            s,
+            extend_select=s.extend_select
+            + _strings(table["extend-select"], "extend-select", source),
+        )
     if "ignore" in table:
         s = replace(s, ignore=s.ignore + _strings(table["ignore"], "ignore", source))
     if "exclude" in table:
@@ -128,7 +139,9 @@ def parse_table(table: dict[str, Any], source: Path, _depth: int = 0) -> Setting
         if not isinstance(sev, dict):
             raise SettingsError(f"{source}: 'severity' must be a table of CODE = level")
         try:
-            s = replace(s, severity={**s.severity, **{k: Severity.parse(str(v)) for k, v in sev.items()}})
+            s = replace(
+                s, severity={**s.severity, **{k: Severity.parse(str(v)) for k, v in sev.items()}}
+            )
         except ValueError as exc:
             raise SettingsError(f"{source}: {exc}") from None
     if "fail-on" in table:

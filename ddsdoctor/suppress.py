@@ -63,7 +63,8 @@ def parse_suppressions(doc: XmlDocument) -> tuple[list[Suppression], list[Findin
         if kind not in ("ignore", "file-ignore"):
             problems.append(
                 codes.MALFORMED.finding(
-                    f"unknown pragma 'ddsdoctor: {kind}' (use ignore[...] or file-ignore[...])", here
+                    f"unknown pragma 'ddsdoctor: {kind}' (use ignore[...] or file-ignore[...])",
+                    here,
                 )
             )
             continue
@@ -89,7 +90,9 @@ def parse_suppressions(doc: XmlDocument) -> tuple[list[Suppression], list[Findin
         reason = cm.group("reason").strip()
         if known and not reason:
             problems.append(
-                codes.MISSING_REASON.finding(f"suppression of {', '.join(known)} gives no reason", here)
+                codes.MISSING_REASON.finding(
+                    f"suppression of {', '.join(known)} gives no reason", here
+                )
             )
         if known:
             xpath = None

@@ -96,8 +96,7 @@ class XmlDocument:
         assert self._index is not None and self._tags is not None
         i = self._index.get(el)
         if i is None or i >= len(self._tags):
-            line = getattr(el, "sourceline", None) or 1
-            return self._line_starts[min(line, len(self._line_starts)) - 1]  # type: ignore[index]
+            return self.line_start(getattr(el, "sourceline", None) or 1)
         tag = self._tags[i]
         if attr is not None and attr in tag.attrs:
             return tag.attrs[attr]
@@ -206,7 +205,9 @@ def read_bytes(path: Path, display: str, max_bytes: int = MAX_BYTES) -> bytes | 
     try:
         if not path.is_file():
             what = "does not exist" if not path.exists() else "is not a regular file"
-            return codes.UNREADABLE.finding(f"{display} {what}", Location(path=display, line=1, column=1))
+            return codes.UNREADABLE.finding(
+                f"{display} {what}", Location(path=display, line=1, column=1)
+            )
         size = path.stat().st_size
         if size > max_bytes:
             return codes.TOO_LARGE.finding(
@@ -217,7 +218,8 @@ def read_bytes(path: Path, display: str, max_bytes: int = MAX_BYTES) -> bytes | 
         return path.read_bytes()
     except OSError as exc:
         return codes.UNREADABLE.finding(
-            f"cannot read {display}: {exc.strerror or exc}", Location(path=display, line=1, column=1)
+            f"cannot read {display}: {exc.strerror or exc}",
+            Location(path=display, line=1, column=1),
         )
 
 
@@ -227,7 +229,9 @@ def parse_xml(data: bytes, display: str) -> LoadResult:
     if not data.strip():
         return LoadResult(None, [codes.EMPTY.finding("file is empty", at_start)])
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return LoadResult(None, [codes.BINARY.finding("file holds NUL bytes: binary, not XML", at_start)])
+        return LoadResult(
+            None, [codes.BINARY.finding("file holds NUL bytes: binary, not XML", at_start)]
+        )
     doctype = _DOCTYPE.search(data)
     if doctype is not None and _HOSTILE_DTD.search(data, doctype.start()):
         line = data.count(b"\n", 0, doctype.start()) + 1
@@ -258,7 +262,9 @@ def parse_xml(data: bytes, display: str) -> LoadResult:
             ],
         )
     except ValueError as exc:  # lxml refuses some inputs (e.g. unicode with encoding decl)
-        return LoadResult(None, [codes.MALFORMED_XML.finding(f"not well-formed XML: {exc}", at_start)])
+        return LoadResult(
+            None, [codes.MALFORMED_XML.finding(f"not well-formed XML: {exc}", at_start)]
+        )
     text = _decode(data, root)
     return LoadResult(XmlDocument(display, data, text, root))
 

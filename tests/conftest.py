@@ -35,4 +35,6 @@ def is_root() -> bool:
     return os.geteuid() == 0
 
 
-requires_root = pytest.mark.skipif(not is_root(), reason="needs root (network namespaces, raw sockets)")
+requires_root = pytest.mark.skipif(
+    not is_root(), reason="needs root (network namespaces, raw sockets)"
+)

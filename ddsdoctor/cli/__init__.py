@@ -36,7 +36,12 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: bool = typer.Option(
-        False, "--version", "-V", help="Show the version and exit.", callback=_version, is_eager=True
+        False,
+        "--version",
+        "-V",
+        help="Show the version and exit.",
+        callback=_version,
+        is_eager=True,
     ),
 ) -> None:
     """ddsdoctor: diagnose DDS middleware deployments."""

@@ -83,20 +83,32 @@ def parse_per_file_ignores(values: list[str]) -> dict[str, tuple[str, ...]]:
 
 @app.command()
 def check(
-    paths: list[Path] = typer.Argument(..., help="Config files or directories (searched for *.xml)."),
+    paths: list[Path] = typer.Argument(
+        ..., help="Config files or directories (searched for *.xml)."
+    ),
     fmt: Format = typer.Option(None, "--format", "-f", help=FORMAT_HELP, show_default=False),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the report to FILE."),
     env: list[str] = typer.Option([], "--env", "-e", help="Set KEY=VALUE for ${VAR} expansion."),
-    env_file: list[Path] = typer.Option([], "--env-file", help="Read KEY=VALUE lines for expansion."),
+    env_file: list[Path] = typer.Option(
+        [], "--env-file", help="Read KEY=VALUE lines for expansion."
+    ),
     no_env: bool = typer.Option(False, "--no-env", help="Ignore the caller's environment."),
-    select: list[str] = typer.Option(None, "--select", help="Rules to run (codes, prefixes, names)."),
+    select: list[str] = typer.Option(
+        None, "--select", help="Rules to run (codes, prefixes, names)."
+    ),
     extend_select: list[str] = typer.Option([], "--extend-select", help="Rules to add."),
     ignore: list[str] = typer.Option([], "--ignore", help="Rules to skip."),
-    per_file_ignores: list[str] = typer.Option([], "--per-file-ignores", help="GLOB:CODES to skip."),
-    severity: list[str] = typer.Option([], "--severity", help="Override a rule's severity: CODE=LEVEL."),
+    per_file_ignores: list[str] = typer.Option(
+        [], "--per-file-ignores", help="GLOB:CODES to skip."
+    ),
+    severity: list[str] = typer.Option(
+        [], "--severity", help="Override a rule's severity: CODE=LEVEL."
+    ),
     fail_on: str = typer.Option(None, "--fail-on", help=FAIL_ON_HELP, show_default=False),
     exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even with findings."),
-    config: Path | None = typer.Option(None, "--config", help="Use this settings file for all inputs."),
+    config: Path | None = typer.Option(
+        None, "--config", help="Use this settings file for all inputs."
+    ),
     isolated: bool = typer.Option(False, "--isolated", help="Ignore settings files."),
     disable_ignore_pragma: bool = typer.Option(
         False, "--disable-ignore-pragma", help="Ignore inline ddsdoctor: ignore[...] comments."
@@ -104,7 +116,9 @@ def check(
     force_exclude: bool = typer.Option(
         False, "--force-exclude", help="Apply settings excludes to files named on the command line."
     ),
-    max_size: int = typer.Option(8 * 1024 * 1024, "--max-size", help="Refuse files larger than this (bytes)."),
+    max_size: int = typer.Option(
+        8 * 1024 * 1024, "--max-size", help="Refuse files larger than this (bytes)."
+    ),
 ) -> None:
     """Lint OpenSplice ospl.xml (and Cyclone DDS) configuration files."""
     from ddsdoctor.lint import CheckOptions, EnvSpec, NoInputError, run_check

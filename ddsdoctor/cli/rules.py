@@ -12,8 +12,10 @@ from ddsdoctor.cli.common import fail
 
 @app.command("rules")
 def rules_cmd(
-    fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
-    subject: str = typer.Option(None, "--subject", help="Only rules for this subject (ospl, fleet, ...)."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text, json or markdown."),
+    subject: str = typer.Option(
+        None, "--subject", help="Only rules for this subject (ospl, fleet, ...)."
+    ),
 ) -> None:
     """List every rule: code, name, default severity and summary."""
     from ddsdoctor.registry import REGISTRY
@@ -34,8 +36,13 @@ def rules_cmd(
         ]
         typer.echo(json.dumps(doc, indent=2))
         return
+    if fmt == "markdown":
+        from ddsdoctor.report.rules_md import render
+
+        typer.echo(render(rules), nl=False)
+        return
     if fmt != "text":
-        fail(f"unknown format {fmt!r} (use text or json)")
+        fail(f"unknown format {fmt!r} (use text, json or markdown)")
     for r in rules:
         flag = "" if r.default_enabled else " (off by default)"
         typer.echo(f"{r.code}  {r.name:<42} {r.severity.label:<8} {r.summary}{flag}")

@@ -14,7 +14,7 @@ from ddsdoctor.findings import Finding, Summary
 SourceLines = Callable[[str, int], str]
 
 
-class Format(str, enum.Enum):
+class Format(enum.StrEnum):
     TEXT = "text"
     JSON = "json"
     SARIF = "sarif"

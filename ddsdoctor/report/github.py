@@ -62,11 +62,14 @@ def render(findings: Sequence[Finding], ctx: ReportContext) -> str:
     if hidden:
         lines.append(
             "::notice title=ddsdoctor::"
-            + escape_data(f"{hidden} more findings not annotated (GitHub shows 10 per kind); "
-                          "see the SARIF or JSON report")
+            + escape_data(
+                f"{hidden} more findings not annotated (GitHub shows 10 per kind); "
+                "see the SARIF or JSON report"
+            )
         )
     s = ctx.summary
     lines.append(
-        f"ddsdoctor: {s.errors} error(s), {s.warnings} warning(s), {s.infos} info in {s.files} file(s)"
+        f"ddsdoctor: {s.errors} error(s), {s.warnings} warning(s), {s.infos} info "
+        f"in {s.files} file(s)"
     )
     return "\n".join(lines) + "\n"

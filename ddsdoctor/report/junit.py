@@ -34,7 +34,7 @@ def render(findings: Sequence[Finding], ctx: ReportContext) -> str:
         out.append("  </testsuite>")
     for name, items in sorted(suites.items()):
         out.append(
-            f"  <testsuite name={quoteattr(name)} tests=\"{len(items)}\" "
+            f'  <testsuite name={quoteattr(name)} tests="{len(items)}" '
             f'failures="{len(items)}" errors="0" package="org.ddsdoctor">'
         )
         for f in items:
@@ -52,7 +52,7 @@ def render(findings: Sequence[Finding], ctx: ReportContext) -> str:
             out.append("      <properties>")
             out.append(f'        <property name="severity" value="{f.severity.label}"/>')
             if loc.xpath:
-                out.append(f"        <property name=\"xpath\" value={quoteattr(loc.xpath)}/>")
+                out.append(f'        <property name="xpath" value={quoteattr(loc.xpath)}/>')
             out.append("      </properties>")
             out.append(
                 f"      <failure message={quoteattr(f.message)} type={quoteattr(f.code)}>"

@@ -11,7 +11,9 @@ from ddsdoctor.findings import Finding, Severity
 from ddsdoctor.registry import REGISTRY, Rule
 from ddsdoctor.report import ReportContext
 
-SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SCHEMA_URI = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
 INFO_URI = "https://github.com/ddsdoctor/ddsdoctor"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
@@ -33,7 +35,7 @@ def descriptor(r: Rule) -> dict[str, Any]:
             "level": _LEVEL[r.severity],
             "enabled": r.default_enabled,
         },
-        "properties": {"tags": ["dds", r.family, r.subject.value]},
+        "properties": {"tags": list(dict.fromkeys(("dds", r.family, r.subject.value, *r.tags)))},
     }
 
 

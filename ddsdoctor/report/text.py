@@ -70,7 +70,9 @@ def render(findings: Sequence[Finding], ctx: ReportContext) -> str:
                 if src:
                     gutter = f"{loc.line:>6} | "
                     console.print(Text(gutter, style="dim") + Text(src.expandtabs(1)))
-                    caret = " " * (len(gutter) - 2) + "| " + " " * max(0, (loc.column or 1) - 1) + "^"
+                    caret = (
+                        " " * (len(gutter) - 2) + "| " + " " * max(0, (loc.column or 1) - 1) + "^"
+                    )
                     console.print(Text(caret, style=_STYLE[f.severity]))
             if f.hint:
                 console.print(f"         [dim]help:[/dim] {escape(f.hint)}")

@@ -62,7 +62,8 @@ def invalid_expansion(doc: OsplDocument) -> Iterator[Hit]:
     for el, attr, exp in _values(doc):
         if exp.error:
             yield _hit(
-                el, attr,
+                el,
+                attr,
                 f"{_what(el, attr)}: '{exp.raw.strip()}' is not a valid expansion; OpenSplice "
                 f"logs '{exp.error}' and fails to parse the configuration",
                 hint="use ${X}, ${X:-default}, ${X:+alt} or ${X:?message}",
@@ -86,7 +87,8 @@ def aborting_expansion(doc: OsplDocument) -> Iterator[Hit]:
     for el, attr, exp in _values(doc):
         if exp.abort_message:
             yield _hit(
-                el, attr,
+                el,
+                attr,
                 f"{_what(el, attr)}: OpenSplice would abort with '{exp.abort_message}' "
                 f"({doc.env_label})",
                 hint="set the variable for this node, or use ${X:-default}",
@@ -122,7 +124,10 @@ def malformed_name(doc: OsplDocument) -> Iterator[Hit]:
                 detail = f"'{ref.text}' has no variable name; it expands to ''"
                 hint = "put a variable name inside the braces"
             else:
-                detail = f"'{ref.text}': the name {name!r} contains characters a variable cannot have; it expands to ''"
+                detail = (
+                    f"'{ref.text}': the name {name!r} contains characters a variable cannot "
+                    "have; it expands to ''"
+                )
                 hint = f"write ${{{name.strip()}}} without whitespace"
             yield _hit(el, attr, f"{_what(el, attr)}: {detail}", hint=hint)
 
@@ -153,14 +158,19 @@ def unset_variable(doc: OsplDocument) -> Iterator[Hit]:
         whole = not exp.value.strip()
         free = attr is None and el.tag in _FREE_TEXT
         if whole:
-            msg = f"{_what(el, attr)} becomes empty: {names} unset and has no default ({doc.env_label})"
+            msg = (
+                f"{_what(el, attr)} becomes empty: {names} unset and has no default "
+                f"({doc.env_label})"
+            )
         else:
             msg = (
                 f"{_what(el, attr)} becomes {exp.value.strip()!r}: {names} unset and has no "
                 f"default ({doc.env_label})"
             )
         yield _hit(
-            el, attr, msg,
+            el,
+            attr,
+            msg,
             hint="set it for every node or write ${X:-default}; check with --env-file",
             severity=Severity.ERROR if whole and not free else None,
         )
@@ -182,13 +192,14 @@ def bare_dollar(doc: OsplDocument) -> Iterator[Hit]:
     for el in doc.root.iter():
         if not isinstance(el.tag, str):
             continue
-        items = [(None, el.text)] + list(el.attrib.items())
+        items = [(None, el.text), *list(el.attrib.items())]
         for attr, raw in items:
             if not raw or "$" not in raw:
                 continue
             for m in _BARE.finditer(raw):
                 yield _hit(
-                    el, attr,
+                    el,
+                    attr,
                     f"{_what(el, attr)}: '${m.group(1)}' is not expanded by OpenSplice (only "
                     f"${{...}} is); the value keeps the literal text",
                     hint=f"write ${{{m.group(1)}}}",

@@ -9,7 +9,10 @@ from ddsdoctor.findings import Severity
 from ddsdoctor.registry import Subject, declare
 
 UNREADABLE = declare(
-    "DD001", "input.unreadable", Severity.ERROR, Subject.INPUT,
+    "DD001",
+    "input.unreadable",
+    Severity.ERROR,
+    Subject.INPUT,
     """The file could not be read.
 
     The path does not exist, is not a regular file, or cannot be opened (permissions). Nothing
@@ -18,7 +21,10 @@ UNREADABLE = declare(
     """,
 )
 EMPTY = declare(
-    "DD002", "input.empty", Severity.ERROR, Subject.INPUT,
+    "DD002",
+    "input.empty",
+    Severity.ERROR,
+    Subject.INPUT,
     """The file is empty or holds only whitespace.
 
     OpenSplice refuses an empty configuration (`configuration parser` error) and the domain
@@ -27,7 +33,10 @@ EMPTY = declare(
     """,
 )
 BINARY = declare(
-    "DD003", "input.binary", Severity.ERROR, Subject.INPUT,
+    "DD003",
+    "input.binary",
+    Severity.ERROR,
+    Subject.INPUT,
     """The file is binary or not valid text in its declared encoding.
 
     The file holds NUL bytes or bytes that do not decode, so it is not an XML configuration.
@@ -35,7 +44,10 @@ BINARY = declare(
     """,
 )
 TOO_LARGE = declare(
-    "DD004", "input.too-large", Severity.ERROR, Subject.INPUT,
+    "DD004",
+    "input.too-large",
+    Severity.ERROR,
+    Subject.INPUT,
     """The file is larger than the size limit and was not parsed.
 
     Real configurations are a few kilobytes. The limit (8 MiB, `--max-size`) protects
@@ -43,7 +55,10 @@ TOO_LARGE = declare(
     """,
 )
 MALFORMED_XML = declare(
-    "DD005", "input.malformed-xml", Severity.ERROR, Subject.INPUT,
+    "DD005",
+    "input.malformed-xml",
+    Severity.ERROR,
+    Subject.INPUT,
     """The file is not well-formed XML.
 
     OpenSplice's configuration parser stops at the first syntax error and logs
@@ -54,7 +69,10 @@ MALFORMED_XML = declare(
     """,
 )
 DTD_REFUSED = declare(
-    "DD006", "input.dtd-refused", Severity.ERROR, Subject.INPUT,
+    "DD006",
+    "input.dtd-refused",
+    Severity.ERROR,
+    Subject.INPUT,
     """The file declares entities or an external DTD, which are refused.
 
     A configuration has no use for a DTD. Entity declarations allow expansion bombs
@@ -64,7 +82,10 @@ DTD_REFUSED = declare(
     """,
 )
 NOT_OPENSPLICE = declare(
-    "DD007", "input.not-opensplice", Severity.INFO, Subject.INPUT,
+    "DD007",
+    "input.not-opensplice",
+    Severity.INFO,
+    Subject.INPUT,
     """The XML file is not an OpenSplice configuration.
 
     Its root element is not `<OpenSplice>` (nor a configuration kind ddsdoctor knows), so no
@@ -74,7 +95,10 @@ NOT_OPENSPLICE = declare(
     """,
 )
 RULE_CRASHED = declare(
-    "DD009", "tool.rule-crashed", Severity.ERROR, Subject.INPUT,
+    "DD009",
+    "tool.rule-crashed",
+    Severity.ERROR,
+    Subject.INPUT,
     """A rule failed with an internal error on this input.
 
     This is a bug in ddsdoctor, not in the input. The other rules still ran. Please report it

@@ -6,7 +6,10 @@ from ddsdoctor.findings import Severity
 from ddsdoctor.registry import Subject, declare
 
 UNUSED = declare(
-    "DD010", "suppression.unused", Severity.WARNING, Subject.INPUT,
+    "DD010",
+    "suppression.unused",
+    Severity.WARNING,
+    Subject.INPUT,
     """An inline suppression suppressed nothing.
 
     The comment names codes that no longer fire where it applies: the problem was fixed, the
@@ -18,7 +21,10 @@ UNUSED = declare(
     """,
 )
 MALFORMED = declare(
-    "DD011", "suppression.malformed", Severity.WARNING, Subject.INPUT,
+    "DD011",
+    "suppression.malformed",
+    Severity.WARNING,
+    Subject.INPUT,
     """An inline suppression comment cannot be used.
 
     It names no codes (blanket ignores are not supported), has unbalanced brackets, or names a
@@ -27,7 +33,10 @@ MALFORMED = declare(
     """,
 )
 MISSING_REASON = declare(
-    "DD012", "suppression.missing-reason", Severity.INFO, Subject.INPUT,
+    "DD012",
+    "suppression.missing-reason",
+    Severity.INFO,
+    Subject.INPUT,
     """An inline suppression gives no reason (off by default).
 
     Teams that review suppressions can select this rule so that every

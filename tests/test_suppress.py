@@ -1,0 +1,52 @@
+"""Inline suppressions: element scope, line scope, file scope, unused ones reported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ddsdoctor.lint import CheckOptions, EnvSpec, run_check
+from ddsdoctor.settings import Overrides, SettingsResolver
+
+XML = """<OpenSplice>
+  <Domain>
+    <!-- ddsdoctor: ignore[DD304] the launcher sets it -->
+    <Name>${A}</Name>
+    <Role>${B}</Role> <!-- ddsdoctor: ignore[expansion.unset-variable] trailing -->
+    <Description>${C}</Description>
+  </Domain>
+  <!-- ddsdoctor: ignore[DD304] covers the whole section -->
+  <DDSI2Service name="ddsi2">
+    <General><NetworkInterfaceAddress>${D}</NetworkInterfaceAddress></General>
+  </DDSI2Service>
+</OpenSplice>
+"""
+
+
+def _run(tmp_path: Path, text: str, **kw: object) -> list[tuple[str, int | None]]:
+    f = tmp_path / "s.xml"
+    f.write_text(text)
+    options = CheckOptions(
+        paths=[f],
+        env=EnvSpec(inherit=False),
+        resolver=SettingsResolver(Overrides(**kw), isolated=True),  # type: ignore[arg-type]
+    )
+    return [(x.code, x.location.line) for x in run_check(options).findings]
+
+
+def test_scopes(tmp_path: Path) -> None:
+    assert _run(tmp_path, XML) == [("DD304", 6)]
+
+
+def test_file_scope_and_unused(tmp_path: Path) -> None:
+    text = XML.replace(
+        "<OpenSplice>", "<OpenSplice>\n<!-- ddsdoctor: file-ignore[DD304, DD301] all -->"
+    )
+    found = _run(tmp_path, text)
+    assert ("DD304", 7) not in found
+    # the file-wide DD301 and now-redundant element suppressions are reported as unused
+    assert ("DD010", 2) in found
+
+
+def test_disable_ignore_pragma(tmp_path: Path) -> None:
+    found = _run(tmp_path, XML, disable_ignore_pragma=True)
+    assert sorted(line for code, line in found if code == "DD304") == [4, 5, 6, 10]
