@@ -42,8 +42,8 @@ class EnvSpec:
     @property
     def label(self) -> str:
         if self.inherit:
-            return "caller environment" + (" + --env" if self.values else "")
-        return "--env values only" if self.values else "no environment (defaults only)"
+            return "checked with the caller's environment" + (" and --env" if self.values else "")
+        return "checked with --env values only" if self.values else "checked with --no-env"
 
 
 @dataclass(slots=True)

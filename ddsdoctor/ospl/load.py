@@ -60,7 +60,9 @@ class ServiceEntry:
 class OsplDocument:
     """An ``<OpenSplice>`` configuration read with a given environment."""
 
-    def __init__(self, xml: XmlDocument, env: Mapping[str, str], env_label: str = "environment"):
+    def __init__(
+        self, xml: XmlDocument, env: Mapping[str, str], env_label: str = "checked with --env values"
+    ):
         self.xml = xml
         self.env = env
         self.env_label = env_label
