@@ -16,7 +16,9 @@ EXPECT = re.compile(r"<!--\s*expect:\s*([A-Z0-9, ]+?)\s*-->")
 
 
 def _check(path: Path) -> list[tuple[str, Severity]]:
-    options = CheckOptions(paths=[path], env=EnvSpec(inherit=False), resolver=SettingsResolver(isolated=True))
+    options = CheckOptions(
+        paths=[path], env=EnvSpec(inherit=False), resolver=SettingsResolver(isolated=True)
+    )
     return [(f.code, f.severity) for f in run_check(options).findings]
 
 

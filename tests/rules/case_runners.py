@@ -8,18 +8,25 @@ and ``pass_<slug>.<ext>`` (must not). An optional sidecar ``<stem>.case.toml`` h
 * ``count``: for fail cases, the exact number of CODE findings;
 * ``options``: runner-specific options (see each runner).
 
+Kinds: ``.xml`` config files; ``.json`` discovery facts in the topology/scan JSON shape.
+
 Add a runner for a new extension to RUNNERS.
 """
 
 from __future__ import annotations
 
+import json
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ddsdoctor.discovery_json import facts_from_dict
+from ddsdoctor.engine import run_rules
 from ddsdoctor.findings import Finding
 from ddsdoctor.lint import CheckOptions, EnvSpec, run_check
+from ddsdoctor.registry import Subject
+from ddsdoctor.selection import RuleSelection
 from ddsdoctor.settings import Overrides, SettingsResolver
 
 
@@ -43,6 +50,13 @@ def run_xml(case: Path, meta: dict[str, Any]) -> list[Finding]:
     return run_check(options).findings
 
 
+def run_facts(case: Path, meta: dict[str, Any]) -> list[Finding]:
+    """Discovery facts written as JSON (the topology/scan ``participants``/``endpoints``)."""
+    facts = facts_from_dict(json.loads(case.read_text(encoding="utf-8")))
+    return run_rules(Subject.DISCOVERY, facts, RuleSelection(select=("ALL",)))
+
+
 RUNNERS: dict[str, Callable[[Path, dict[str, Any]], list[Finding]]] = {
     ".xml": run_xml,
+    ".json": run_facts,
 }
