@@ -77,7 +77,7 @@ def _analyze_ospl(
     xml: XmlDocument, settings: Settings, options: CheckOptions, env: Mapping[str, str]
 ) -> list[Finding]:
     doc = OsplDocument(xml, env, options.env.label)
-    doc.host = options.host  # type: ignore[attr-defined]
+    doc.host = options.host
     return run_rules(
         Subject.OSPL,
         doc,
@@ -92,10 +92,12 @@ ANALYZERS[ROOT_TAG] = _analyze_ospl
 
 
 def display_path(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """Paths are shown relative to the current directory when under it, with '/'."""
+    absolute = os.path.abspath(path)  # noqa: PTH100 - no symlink syscalls per file
+    cwd = os.getcwd()  # noqa: PTH109 - a str, compared as text
+    if absolute == cwd or absolute.startswith(cwd.rstrip(os.sep) + os.sep):
+        return Path(os.path.relpath(absolute, cwd)).as_posix()
+    return path.as_posix()
 
 
 def _excluded(path: Path, patterns: Iterable[str], base: Path) -> bool:
@@ -114,7 +116,7 @@ def _excluded(path: Path, patterns: Iterable[str], base: Path) -> bool:
 def collect_files(options: CheckOptions) -> list[Path]:
     """Expand directories to their ``*.xml`` files (recursively, sorted), honouring excludes."""
     files: list[Path] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for given in options.paths:
         if given.is_dir():
             for dirpath, dirnames, filenames in os.walk(given):
@@ -132,7 +134,7 @@ def collect_files(options: CheckOptions) -> list[Path]:
             files.append(given)
     out = []
     for p in files:
-        key = p.resolve()
+        key = os.path.abspath(p)  # noqa: PTH100 - a string key, no syscalls
         if key not in seen:
             seen.add(key)
             out.append(p)

@@ -50,6 +50,10 @@ class RuleSelection:
     ignore: tuple[str, ...] = ()
     severity: Mapping[str, Severity] = field(default_factory=dict)
     per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Memo of decisions: selection runs for every rule and every file.
+    _memo: dict[tuple[str, str | None], bool] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     def all_selectors(self) -> list[str]:
         out = list(self.select or ()) + list(self.extend_select) + list(self.ignore)
@@ -59,6 +63,13 @@ class RuleSelection:
         return out
 
     def enabled(self, r: Rule, path: str | None = None) -> bool:
+        key = (r.code, path if self.per_file_ignores else None)
+        hit = self._memo.get(key)
+        if hit is None:
+            hit = self._memo[key] = self._decide(r, path)
+        return hit
+
+    def _decide(self, r: Rule, path: str | None) -> bool:
         best_pos = 0
         if self.select is None:
             best_pos = 1 if r.default_enabled else 0
@@ -66,7 +77,7 @@ class RuleSelection:
             best_pos = max((_specificity(s, r) for s in self.select), default=0)
         best_pos = max([best_pos] + [_specificity(s, r) for s in self.extend_select])
         ignores = list(self.ignore)
-        if path is not None:
+        if path is not None and self.per_file_ignores:
             ignores += self.file_ignores(path)
         best_neg = max((_specificity(s, r) for s in ignores), default=0)
         return best_pos > 0 and best_pos > best_neg

@@ -50,6 +50,14 @@ class Settings:
     disable_ignore_pragma: bool = False
 
     def selection(self) -> RuleSelection:
+        cached = _SELECTIONS.get(id(self))
+        if cached is not None and cached[0] is self:
+            return cached[1]
+        sel = self._build_selection()
+        _SELECTIONS[id(self)] = (self, sel)
+        return sel
+
+    def _build_selection(self) -> RuleSelection:
         return RuleSelection(
             select=self.select,
             extend_select=self.extend_select,
@@ -60,6 +68,10 @@ class Settings:
 
     def base_dir(self) -> Path:
         return self.source.parent if self.source else Path.cwd()
+
+
+# Settings objects are few (one per settings file); keep their selection (and its memo).
+_SELECTIONS: dict[int, tuple[Settings, RuleSelection]] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +224,7 @@ class SettingsResolver:
     def for_path(self, path: Path) -> Settings:
         if self._fixed is not None:
             return self._fixed
-        directory = path.resolve().parent
+        directory = Path(os.path.abspath(path)).parent  # noqa: PTH100 - cheap, no syscalls
         cached = self._by_dir.get(directory)
         if cached is None:
             found = find_settings_file(directory)

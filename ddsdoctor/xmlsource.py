@@ -9,7 +9,9 @@ tokenizer over the source that is run only when a finding needs a position.
 from __future__ import annotations
 
 import bisect
+import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,19 +37,13 @@ _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _HOSTILE_DTD = re.compile(rb"<!ENTITY|\bSYSTEM\b|\bPUBLIC\b")
 # Comments, CDATA, PIs and the doctype are skipped; what is left are start tags. Attribute
 # values may contain '>' but never '<', so '<' + name always starts a tag.
-_TOKENS = re.compile(
-    r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<!DOCTYPE(?:[^\[>]*\[.*?\])?[^>]*>"
-    r"|<([^\s/>!?][^\s/>]*)",
-    re.DOTALL,
+# Comments, CDATA, PIs and the doctype hold text that looks like tags; everything else that
+# starts with '<' + a name character is a start tag (attribute values cannot contain '<').
+_OPAQUE = re.compile(
+    r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<!DOCTYPE(?:[^\[>]*\[.*?\])?[^>]*>", re.DOTALL
 )
+_START = re.compile(r"<[^\s/>!?]")
 _ATTR = re.compile(r"""([^\s=/>]+)\s*=\s*("[^"]*"|'[^']*')""")
-
-
-@dataclass(slots=True)
-class _Tag:
-    start: int  # offset of '<'
-    end: int  # offset just past the closing '>' of the start tag
-    attrs: dict[str, int]  # attribute name -> offset of its name
 
 
 class XmlDocument:
@@ -59,54 +55,67 @@ class XmlDocument:
         self.text = text
         self.root = root
         self.tree = root.getroottree()
-        self._elements: list[Any] | None = None
         self._index: dict[Any, int] | None = None
-        self._tags: list[_Tag] | None = None
-        self._line_starts: list[int] | None = None
+        self._elements: list[Any] | None = None
+        self._starts: list[int] = []
+
+    def elements(self) -> list[Any]:
+        """Every element in document order, computed once and shared by all rules.
+
+        Holding the proxies also keeps lxml's element identities stable for dict lookups.
+        """
+        if self._elements is None:
+            self._elements = list(self.root.iter(etree.Element))
+        return self._elements
 
     # -- positions -------------------------------------------------------------------------
+    # Computed only when a finding needs one: most files produce few findings, and the check
+    # must stay within a small factor of a bare parse.
     def _scan(self) -> None:
-        self._elements = list(self.root.iter(etree.Element))
-        self._index = {el: i for i, el in enumerate(self._elements)}
         text = self.text
-        tags: list[_Tag] = []
-        for m in _TOKENS.finditer(text):
-            if m.group(1) is None:
-                continue
-            end = _tag_end(text, m.end())
-            attrs = {a.group(1): a.start(1) for a in _ATTR.finditer(text, m.end(), end)}
-            tags.append(_Tag(m.start(), end, attrs))
-        self._tags = tags
-        starts = [0]
-        starts.extend(i + 1 for i, ch in enumerate(text) if ch == "\n")
-        self._line_starts = starts
+        opaque = [(m.start(), m.end()) for m in _OPAQUE.finditer(text)]
+        if opaque:
+            ends = [e for _, e in opaque]
+            starts = []
+            for m in _START.finditer(text):
+                pos = m.start()
+                i = bisect.bisect_right(ends, pos)
+                if i < len(opaque) and opaque[i][0] <= pos:
+                    continue  # inside a comment, CDATA section or processing instruction
+                starts.append(pos)
+            self._starts = starts
+        else:
+            self._starts = [m.start() for m in _START.finditer(text)]
+        self._index = {el: i for i, el in enumerate(self.elements())}
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column (in characters) of a text offset."""
-        if self._line_starts is None:
-            self._scan()
-        assert self._line_starts is not None
-        line = bisect.bisect_right(self._line_starts, offset)
-        return line, offset - self._line_starts[line - 1] + 1
+        text = self.text
+        line = text.count("\n", 0, offset) + 1
+        return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
     def offset_of(self, el: Any, attr: str | None = None, text: bool = False) -> int:
         """Source offset of an element's start tag, one of its attributes, or its text."""
         if self._index is None:
             self._scan()
-        assert self._index is not None and self._tags is not None
+        assert self._index is not None
         i = self._index.get(el)
-        if i is None or i >= len(self._tags):
+        if i is None or i >= len(self._starts):
             return self.line_start(getattr(el, "sourceline", None) or 1)
-        tag = self._tags[i]
-        if attr is not None and attr in tag.attrs:
-            return tag.attrs[attr]
-        if text:
-            pos = tag.end
-            while pos < len(self.text) and self.text[pos] in " \t\r\n":
-                pos += 1
-            if pos < len(self.text) and self.text[pos] != "<":
-                return pos
-        return tag.start
+        start = self._starts[i]
+        if attr is None and not text:
+            return start
+        src = self.text
+        end = _tag_end(src, start + 1)
+        if attr is not None:
+            for m in _ATTR.finditer(src, start + 1, end):
+                if m.group(1) == attr:
+                    return m.start(1)
+            return start
+        pos = end
+        while pos < len(src) and src[pos] in " \t\r\n":
+            pos += 1
+        return pos if pos < len(src) and src[pos] != "<" else start
 
     def xpath(self, el: Any, attr: str | None = None) -> str:
         path = str(self.tree.getpath(el))
@@ -118,12 +127,9 @@ class XmlDocument:
 
     def line_text(self, line: int) -> str:
         """The source line (1-based), without its newline, for carets in text output."""
-        if self._line_starts is None:
-            self._scan()
-        assert self._line_starts is not None
-        if not 1 <= line <= len(self._line_starts):
+        if line < 1 or line > self.text.count("\n") + 1:
             return ""
-        start = self._line_starts[line - 1]
+        start = self.line_start(line)
         end = self.text.find("\n", start)
         return self.text[start : end if end >= 0 else len(self.text)].rstrip("\r")
 
@@ -160,19 +166,14 @@ class XmlDocument:
         return rank
 
     def line_start(self, line: int) -> int:
-        if self._line_starts is None:
-            self._scan()
-        assert self._line_starts is not None
-        return self._line_starts[max(1, min(line, len(self._line_starts))) - 1]
-
-    def element_line_span(self, el: Any) -> tuple[int, int]:
-        """First and last source line an element covers (start tag to end tag)."""
-        first, _ = self.line_col(self.offset_of(el))
-        last_el = el
-        for last_el in el.iter(etree.Element):  # noqa: B007 - want the last descendant
-            pass
-        last, _ = self.line_col(self.offset_of(last_el))
-        return first, max(last, (el.sourceline or first))
+        """Offset of the first character of a 1-based line (clamped to the text)."""
+        pos = 0
+        for _ in range(max(0, line - 1)):
+            nxt = self.text.find("\n", pos)
+            if nxt < 0:
+                break
+            pos = nxt + 1
+        return pos
 
 
 def _tag_end(text: str, pos: int) -> int:
@@ -202,25 +203,29 @@ class LoadResult:
 
 def read_bytes(path: Path, display: str, max_bytes: int = MAX_BYTES) -> bytes | Finding:
     """Read a file, or return the input finding that explains why it cannot be read."""
+    at_start = Location(path=display, line=1, column=1)
     try:
-        if not path.is_file():
-            what = "does not exist" if not path.exists() else "is not a regular file"
-            return codes.UNREADABLE.finding(
-                f"{display} {what}", Location(path=display, line=1, column=1)
-            )
-        size = path.stat().st_size
-        if size > max_bytes:
-            return codes.TOO_LARGE.finding(
-                f"file is {size} bytes, over the {max_bytes}-byte limit; not parsed",
-                Location(path=display, line=1, column=1),
-                evidence={"size": size, "limit": max_bytes},
-            )
-        return path.read_bytes()
+        # One open + fstat: the check is benchmarked against a bare parse. O_NONBLOCK so that
+        # a FIFO or device passed by mistake cannot hang the run; regular files ignore it.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                return codes.UNREADABLE.finding(f"{display} is not a regular file", at_start)
+            size = st.st_size
+            if size <= max_bytes:
+                return fh.read(max_bytes + 1)
+    except FileNotFoundError:
+        return codes.UNREADABLE.finding(f"{display} does not exist", at_start)
+    except IsADirectoryError:
+        return codes.UNREADABLE.finding(f"{display} is not a regular file", at_start)
     except OSError as exc:
-        return codes.UNREADABLE.finding(
-            f"cannot read {display}: {exc.strerror or exc}",
-            Location(path=display, line=1, column=1),
-        )
+        return codes.UNREADABLE.finding(f"cannot read {display}: {exc.strerror or exc}", at_start)
+    return codes.TOO_LARGE.finding(
+        f"file is {size} bytes, over the {max_bytes}-byte limit; not parsed",
+        at_start,
+        evidence={"size": size, "limit": max_bytes},
+    )
 
 
 def parse_xml(data: bytes, display: str) -> LoadResult:

@@ -69,6 +69,8 @@ class OsplDocument:
         self.root = xml.root
         self.path = xml.path
         self._cache: dict[tuple[Any, str | None], Expansion] = {}
+        self._dollar: list[tuple[Any, str | None, str]] | None = None
+        self.host: Any = None  # HostFacts when checking against this machine (--host)
 
     # -- values ------------------------------------------------------------------------------
     def expansion(self, el: Any, attr: str | None = None) -> Expansion | None:
@@ -103,6 +105,25 @@ class OsplDocument:
         """Attribute value after expansion (not trimmed, as in OpenSplice); None if absent."""
         exp = self.expansion(el, name)
         return None if exp is None else exp.value
+
+    def dollar_values(self) -> list[tuple[Any, str | None, str]]:
+        """Every (element, attribute or None for text, raw value) that contains a '$'.
+
+        Found once per document; the expansion rules share it.
+        """
+        if self._dollar is None:
+            out: list[tuple[Any, str | None, str]] = []
+            if "$" in self.xml.text:
+                for el in self.xml.elements():
+                    text = el.text
+                    if text and "$" in text:
+                        out.append((el, None, text))
+                    if el.attrib:
+                        for name, value in el.attrib.items():
+                            if "$" in value:
+                                out.append((el, name, value))
+            self._dollar = out
+        return self._dollar
 
     def find(self, path: str) -> Any:
         """First element at a path relative to the root, e.g. ``Domain/Id``."""

@@ -22,19 +22,12 @@ _FREE_TEXT = frozenset({"Description", "UserEntropy", "Arguments"})
 
 
 def _values(doc: OsplDocument) -> Iterator[tuple[Any, str | None, Expansion]]:
-    """Every element text and attribute value that contains a '$'."""
-    for el in doc.root.iter():
-        if not isinstance(el.tag, str):
-            continue
-        if el.text and "$" in el.text:
-            exp = doc.expansion(el)
+    """Every element text and attribute value that contains a '${'."""
+    for el, attr, raw in doc.dollar_values():
+        if "${" in raw:
+            exp = doc.expansion(el, attr)
             if exp is not None:
-                yield el, None, exp
-        for name, value in el.attrib.items():
-            if "$" in value:
-                exp = doc.expansion(el, name)
-                if exp is not None:
-                    yield el, name, exp
+                yield el, attr, exp
 
 
 def _hit(el: Any, attr: str | None, message: str, **kw: Any) -> Hit:
@@ -189,18 +182,12 @@ def bare_dollar(doc: OsplDocument) -> Iterator[Hit]:
 
     Reference: OpenSplice ``ut_expand_envvars.c`` (``ut_expand_envvars`` only handles ``${``).
     """
-    for el in doc.root.iter():
-        if not isinstance(el.tag, str):
-            continue
-        items = [(None, el.text), *list(el.attrib.items())]
-        for attr, raw in items:
-            if not raw or "$" not in raw:
-                continue
-            for m in _BARE.finditer(raw):
-                yield _hit(
-                    el,
-                    attr,
-                    f"{_what(el, attr)}: '${m.group(1)}' is not expanded by OpenSplice (only "
-                    f"${{...}} is); the value keeps the literal text",
-                    hint=f"write ${{{m.group(1)}}}",
-                )
+    for el, attr, raw in doc.dollar_values():
+        for m in _BARE.finditer(raw):
+            yield _hit(
+                el,
+                attr,
+                f"{_what(el, attr)}: '${m.group(1)}' is not expanded by OpenSplice (only "
+                f"${{...}} is); the value keeps the literal text",
+                hint=f"write ${{{m.group(1)}}}",
+            )
