@@ -36,3 +36,7 @@ def is_root() -> bool:
 
 
 requires_root = pytest.mark.skipif(not is_root(), reason="needs root (network namespaces, raw sockets)")
+
+
+# The multi-host test rig's fixtures (rig, rig_factory, fastdds_bin, dust_python_bin).
+pytest_plugins = ["tests.rig.fixtures"]
