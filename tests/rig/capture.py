@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import signal
 import subprocess
@@ -147,3 +148,70 @@ def rtps_summary(pcap: Path) -> RtpsSummary:
             elif k == "fastdds.physical_data.host":
                 s.hostnames.add(v.split(":", 1)[0])
     return s
+
+
+@dataclass(frozen=True, slots=True)
+class SedpEndpoint:
+    """One endpoint announced in SEDP, as tshark decodes it (per submessage, so fields align)."""
+
+    src_ip: str
+    vendor: str
+    kind: str  # "writer" (DCPSPublication) or "reader" (DCPSSubscription)
+    topic: str
+    type_name: str
+    partitions: tuple[str, ...]
+    durability: str | None  # tshark's rtps.durability, e.g. "0x00000001"; None = default
+    guid: str | None
+
+
+_SEDP_WRITERS = {"0x000003c2": "writer", "0x000004c2": "reader"}
+
+
+def _find(node: object, key: str) -> list[str]:
+    """Every value of ``key`` anywhere under ``node`` (tshark JSON nests parameters deeply)."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == key:
+                found += v if isinstance(v, list) else [v]
+            else:
+                found += _find(v, key)
+    elif isinstance(node, list):
+        for item in node:
+            found += _find(item, key)
+    return [f for f in found if isinstance(f, str)]
+
+
+def sedp_endpoints(pcap: Path) -> list[SedpEndpoint]:
+    """Distinct SEDP endpoints of a capture (test-rig.md section 3, per-endpoint records)."""
+    flt = " || ".join(f"rtps.sm.wrEntityId == {w}" for w in _SEDP_WRITERS)
+    argv = ["tshark", "-n", "-r", str(pcap), "-o", "rtps.enable_topic_info:FALSE", "-Y", flt,
+            "-T", "json", "--no-duplicate-keys"]
+    res = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=True)
+    seen: dict[tuple[object, ...], SedpEndpoint] = {}
+    for pkt in json.loads(res.stdout or "[]"):
+        layers = pkt["_source"]["layers"]
+        rtps = layers.get("rtps", {})
+        subs = rtps.get("rtps.sm.id_tree", [])
+        for sm in subs if isinstance(subs, list) else [subs]:
+            if not isinstance(sm, dict) or sm.get("rtps.sm.wrEntityId") not in _SEDP_WRITERS:
+                continue
+            topics = _find(sm, "rtps.param.topicName")
+            if not topics:
+                continue  # a dispose/unregister carries only the key
+            types = _find(sm, "rtps.param.typeName")
+            dur = _find(sm, "rtps.durability")
+            guid = _find(sm, "rtps.param.endpoint_guid")
+            vendor = rtps.get("rtps.vendorId", "")
+            ep = SedpEndpoint(
+                src_ip=layers.get("ip", {}).get("ip.src", ""),
+                vendor=vendor[0] if isinstance(vendor, list) else vendor,
+                kind=_SEDP_WRITERS[sm["rtps.sm.wrEntityId"]],
+                topic=topics[0],
+                type_name=types[0] if types else "",
+                partitions=tuple(_find(sm, "rtps.param.partition")),
+                durability=dur[0] if dur else None,
+                guid=guid[0] if guid else None,
+            )
+            seen.setdefault((ep.guid or id(ep), ep.kind, ep.topic), ep)
+    return list(seen.values())
