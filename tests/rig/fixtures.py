@@ -36,6 +36,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return rep
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Any:
+    """A peer that cannot be prepared here (no Fast DDS sources, no PyPI) skips the test."""
+    try:
+        return (yield)
+    except PeerUnavailable as exc:
+        pytest.skip(f"DDS peer unavailable: {exc}")
+
+
 def require_tools(*tools: str) -> None:
     lacking = missing_tools(tools)
     if lacking:

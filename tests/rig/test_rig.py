@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
@@ -154,25 +155,49 @@ def test_mixed_vendors_on_one_wire(rig: Rig, tmp_path: Path) -> None:
         assert {"dustTopic", "DustReading", "plantD"} <= s.topics | s.type_names | s.partitions
 
 
-@pytest.mark.parametrize("fault", ["cut", "drop_udp"])
+@pytest.mark.parametrize("fault", ["cut", "drop_udp", "drop_big", "pause"])
 def test_fault_stops_delivery_and_heals(rig: Rig, fault: str) -> None:
     h1, h2, _ = rig.hosts
     sub = peers.cyclone_sub(h2, "faulty", every=0.05)
-    peers.cyclone_pub(h1, "faulty", count=0, rate=50)
+    # 1200-byte samples: drop_big(900) stops the data while small discovery packets pass.
+    pub = peers.cyclone_pub(h1, "faulty", count=0, rate=50, payload=1200)
     sub.wait_for(r"^RECV [1-9]")
-    if fault == "cut":
-        h1.cut()
-    else:
-        h1.drop_udp()
+    {"cut": h1.cut, "drop_udp": h1.drop_udp, "drop_big": h1.drop_big, "pause": pub.pause}[fault]()
     time.sleep(0.3)  # let in-flight samples land
     frozen = _received(sub)
     time.sleep(1.0)
     assert _received(sub) == frozen, f"samples still arrive after {fault}"
+    if fault == "drop_big":
+        matched = sub.last(r"^MATCHED (\d+)")
+        assert matched and matched[1] == "1", "discovery must survive drop_big"
     h1.clear_faults()
+    pub.resume()
     deadline = time.monotonic() + 10
     while _received(sub) <= frozen:
         assert time.monotonic() < deadline, f"delivery did not resume after healing {fault}"
         time.sleep(0.1)
+
+
+def test_rate_limit_and_random_loss_apply_and_clear(rig: Rig) -> None:
+    h1 = rig.hosts[0]
+    h1.rate_limit("8mbit")
+    assert "tbf" in h1.exec(["tc", "qdisc", "show", "dev", "eth0"])
+    h1.random_loss(30)
+    assert "numgen random mod 100 < 30" in h1.exec(["nft", "list", "table", "inet", "ddrig"])
+    h1.clear_faults()
+    assert "tbf" not in h1.exec(["tc", "qdisc", "show", "dev", "eth0"])
+    assert h1.exec(["nft", "list", "tables"]).strip() == ""
+
+
+def test_ddsperf_between_hosts(rig: Rig) -> None:
+    require_tools("ddsperf")
+    h1, h2, _ = rig.hosts
+    sub = peers.ddsperf(h2, "sub", duration=2)
+    peers.ddsperf(h1, "pub", "100Hz", duration=2)
+    assert sub.wait(10) == 0
+    assert "participant h1:" in sub.stdout
+    totals = [int(m) for m in re.findall(r" total (\d+) lost 0", sub.stdout)]
+    assert totals and totals[-1] > 0, sub.stdout
 
 
 def _received(sub: Proc) -> int:
