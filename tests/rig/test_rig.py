@@ -60,6 +60,7 @@ def test_three_hosts_discover_each_other_and_nothing_leaks(rig: Rig, tmp_path: P
     watch = Capture.start(None, _uplink(), tmp_path / "root.pcap", log_dir=tmp_path,
                           bpf=f"net {rig.subnet}.0/24 or host 239.255.0.1 or udp port 7400",
                           name="root-watch")
+    rig.captures.append(watch)  # stopped by the rig's teardown if the test fails early
     cap = rig.capture(tmp_path / "br0.pcap")
     subs = [peers.cyclone_sub(h, "rig_check", partitions=["p1"], expect=10) for h in (h2, h3)]
     peers.cyclone_pub(h1, "rig_check", partitions=["p1"], count=10, rate=0, wait_match=2)
