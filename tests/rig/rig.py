@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import hashlib
-import ipaddress
 import itertools
 import logging
 import os
@@ -20,6 +18,7 @@ from types import FrameType, TracebackType
 from typing import Any
 
 from tests.rig import faults
+from tests.rig.addressing import choose_subnets
 from tests.rig.capture import Capture
 from tests.rig.netns import (
     RIG_NAME,
@@ -151,7 +150,7 @@ class Rig:
         names = [f"h{i}" for i in range(1, wanted + 1)] if isinstance(wanted, int) else list(wanted)
         with rig_lock():
             reap_stale()
-            self.subnet, self.subnet1 = _choose_subnets(self.subnet, self.subnet1, self.second_net)
+            self.subnet, self.subnet1 = choose_subnets(self.subnet, self.subnet1, self.second_net)
             record_owner(self.prefix)
             _register(self)
             self._up = True
@@ -283,43 +282,6 @@ class Rig:
 
 def _batch(ns: str, commands: Sequence[str]) -> None:
     run(["ip", "-n", ns, "-batch", "-"], input_text="\n".join(commands) + "\n")
-
-
-def _used_subnets() -> set[str]:
-    """/24s in use by other rigs or routed in the root namespace (never reuse either)."""
-    used: set[str] = set()
-    for ns in list_netns():
-        if RIG_NAME.match(ns):
-            out = run(["ip", "-n", ns, "-4", "-o", "addr", "show"], check=False).stdout
-            used.update(w.rsplit(".", 1)[0] for w in out.split() if w.count(".") == 3)
-    for line in run(["ip", "-4", "route", "show", "table", "all"], check=False).stdout.splitlines():
-        dst = line.split()[0] if line.split() else ""
-        with contextlib.suppress(ValueError):
-            net = ipaddress.ip_network(dst if "/" in dst else f"{dst}/32", strict=False)
-            if net.prefixlen >= 16 and str(net.network_address).startswith("10."):
-                for sub in net.subnets(new_prefix=24) if net.prefixlen < 24 else [net]:
-                    used.add(str(sub.network_address).rsplit(".", 1)[0])
-    return used
-
-
-def _choose_subnets(
-    want0: str | None, want1: str | None, second: bool
-) -> tuple[str, str | None]:
-    """Pick free 10.A.B /24s, seeded by pid and counter so parallel rigs start far apart."""
-    used = _used_subnets()
-    seed = int(hashlib.sha1(f"{os.getpid()}-{next(_COUNTER)}".encode()).hexdigest(), 16)
-    chosen: list[str] = []
-    for want in (want0, want1 if second else None):
-        if want is not None:
-            chosen.append(want)
-            continue
-        for step in range(100 * 250):
-            k = (seed + step) % (100 * 250)
-            cand = f"10.{100 + k // 250}.{k % 250}"
-            if cand not in used and cand not in chosen:
-                chosen.append(cand)
-                break
-    return chosen[0], (chosen[1] if second else None)
 
 
 def _register(rig: Rig) -> None:
