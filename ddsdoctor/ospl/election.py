@@ -266,8 +266,9 @@ def elect(fleet: Fleet, name: str, role: str) -> Election:
         picked = {m.index: views[m.index].resolve(m.index, key) for m in members}
         for i, p in picked.items():
             outcomes[i].add(members[p].node if p is not None else None)
-        if split is None and len({p for p in picked.values()}) > 1:
-            a, b = _differing(members, picked)
+        pair = _differing(members, picked) if split is None else None
+        if pair is not None:
+            a, b = pair
             pa, pb = picked[a], picked[b]
             split = Split(_who(fleet, members[a]), _master(fleet, members, pa),
                           _who(fleet, members[b]), _master(fleet, members, pb),
@@ -295,7 +296,7 @@ def elect(fleet: Fleet, name: str, role: str) -> Election:
 
 
 def _condition(fleet: Fleet, members: Sequence[Member], view: View, pick: int | None) -> str:
-    if pick is None or view.mode in (Mode.SELF, Mode.NOBODY):
+    if pick is None or view.mode in (Mode.SELF, Mode.NOBODY) or len(set(view.among)) < 2:
         return "always"
     names = ", ".join(dict.fromkeys(_who(fleet, members[i]) for i in view.among))
     word = "highest" if view.mode is Mode.MAX else "lowest"
@@ -311,13 +312,22 @@ def _master(fleet: Fleet, members: Sequence[Member], i: int | None) -> str | Non
     return _who(fleet, members[i]) if i is not None else None
 
 
-def _differing(members: Sequence[Member], picked: dict[int, int | None]) -> tuple[int, int]:
-    items = sorted(picked.items())
-    first = items[0]
-    for i, p in items[1:]:
-        if p != first[1]:
-            return first[0], i
-    raise AssertionError("no differing views")
+def _differing(
+    members: Sequence[Member], picked: dict[int, int | None]
+) -> tuple[int, int] | None:
+    """Two members with compatible namespaces that pick different masters, or None.
+
+    Members whose namespaces cover different partitions never align with each other (DD606
+    reports that), so they are not compared.
+    """
+    first: dict[frozenset[str], int] = {}
+    for i, p in sorted(picked.items()):
+        key = members[i].ns.expressions()
+        if key not in first:
+            first[key] = i
+        elif picked[first[key]] != p:
+            return first[key], i
+    return None
 
 
 def elect_all(fleet: Fleet) -> list[Election]:

@@ -63,7 +63,9 @@ def _namespace(console: Console, ns: dict[str, Any]) -> None:
         console.print(
             f"  [bold red]Views can split:[/bold red] {escape(split['a'])} follows "
             f"{escape(a_master)} while {escape(split['b'])} follows "
-            f"{escape(split['b_master'] or 'nobody')} when {escape(split['condition'])}."
+            f"{escape(split['b_master'] or 'nobody')}"
+            + ("" if split["condition"] == "always" else f" when {escape(split['condition'])}")
+            + "."
         )
     elif ns["depends_on_systemids"]:
         console.print("  The master depends on random systemIds, but every node agrees on it.")

@@ -141,12 +141,18 @@ def split_master_views(fleet: Fleet) -> Iterator[Hit]:
         yield policy_hit(
             fleet, s.b.split("#")[0], e, "masterPriority",
             f"master views of {_scope(e)} can split: {s.a} follows {a_master} while "
-            f"{s.b} follows {s.b_master or 'nobody'} when {s.condition}; systemIds are random, "
-            f"so which node each one follows changes between starts (candidates: {cands})",
+            f"{s.b} follows {s.b_master or 'nobody'}{_when(s.condition)} (candidates: {cands})",
             hint="keep one master-eligible node (others aligner=false or masterPriority=0), or "
             "pin Domain/SystemId/Range so the intended master has the highest systemId",
             views={v.node: [m or "nobody" for m in v.possible] for v in e.views},
         )
+
+
+def _when(condition: str) -> str:
+    if condition == "always":
+        return ", whatever the systemIds"
+    return (f" when {condition}; systemIds are random, so which master each node follows "
+            "changes between starts")
 
 
 @rule("DD604", "fleet.lazy-master", Severity.ERROR, Subject.FLEET)

@@ -72,7 +72,7 @@ def whitespace(doc: OsplDocument) -> Iterator[Hit]:
         problem = None
         if any(ch in inner for ch in "\n\r\t"):
             problem = "a line break or tab inside it"
-        elif " " in inner and v.kind is not Kind.NAME:
+        elif " " in inner and v.kind is not Kind.NAME and not _builtin_like(inner):
             problem = "a space inside it"
         elif v.attr is not None and v.value != inner:
             problem = "leading or trailing whitespace (attribute values are not trimmed)"
@@ -109,6 +109,11 @@ def empty(doc: OsplDocument) -> Iterator[Hit]:
         source = " after expansion" if "$" in v.raw else ""
         yield _hit(v, f"{v.where} is empty{source}: it means {meaning}",
                    hint="write the partition expression out")
+
+
+def _builtin_like(value: str) -> bool:
+    """The built-in partition name, or a misspelling of it (DD504 reports those)."""
+    return value in BUILTIN_NAMES or misspelled_builtin(value) is not None
 
 
 def _normalise(name: str) -> str:
