@@ -130,7 +130,8 @@ def read_host() -> HostFacts:
     for name, addrs in psutil.net_if_addrs().items():
         st = stats.get(name)
         flags = set(st.flags.split(",")) if st is not None and st.flags else set()
-        up = bool(st.isup) if st is not None else False
+        # DDSI2 tests IFF_UP; psutil's isup is IFF_RUNNING (carrier), which it does not check
+        up = "up" in flags
         v4 = tuple(
             Address(a.address, a.netmask or "255.255.255.255")
             for a in addrs
