@@ -94,8 +94,8 @@ def test_node_env_is_the_only_environment(capsys: pytest.CaptureFixture[str],
     # the caller's environment must not leak into a node's expansion
     monkeypatch.setenv("OSPL_MASTER_PRIORITY", "0")
     monkeypatch.setenv("LSST_DDS_ALIGNEE", "Lazy")
-    code, out = run(capsys, "fleet", "--isolated", "--format", "json",
-                    str(FLEETS / "recommended" / "fleet.toml"))
+    _, out = run(capsys, "fleet", "--isolated", "--format", "json",
+                 str(FLEETS / "recommended" / "fleet.toml"))
     assert json.loads(out)["namespaces"][0]["master"] == "main-daemon"
 
 

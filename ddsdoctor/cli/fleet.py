@@ -34,7 +34,7 @@ _ISOLATED = typer.Option(False, "--isolated", help="Ignore settings files.")
 
 
 @app.command()
-def fleet(
+def fleet(  # noqa: PLR0917 - typer maps each option to a parameter
     fleet_file: Path = _FLEET,
     fmt: Format = _FORMAT,
     output: Path | None = _OUTPUT,

@@ -26,16 +26,24 @@ def _round(n: int) -> bool:
     return len(digits) <= 3
 
 
-def _one_digit_from_round(n: int) -> int | None:
-    """A whole-MiB size that differs from ``n`` in exactly one decimal digit (a typo source)."""
-    text = str(n)
+def _edits(text: str) -> list[tuple[str, str]]:
+    """(kind of typo, candidate text) for every one-keystroke slip of ``text``."""
+    out = []
+    for i in range(len(text) - 1):
+        out.append(("two digits swapped", text[:i] + text[i + 1] + text[i] + text[i + 2 :]))
     for i, ch in enumerate(text):
+        out.append(("an extra digit", text[:i] + text[i + 1 :]))
         for d in "0123456789":
-            if d == ch or (i == 0 and d == "0"):
-                continue
-            cand = int(text[:i] + d + text[i + 1 :])
-            if cand % MIB == 0 and cand >= MIB:
-                return cand
+            if d != ch:
+                out.append(("one digit changed", text[:i] + d + text[i + 1 :]))
+    return out
+
+
+def typo_source(n: int) -> tuple[int, str] | None:
+    """A whole-MiB size that ``n`` is one slip away from, and what the slip was."""
+    for kind, cand in _edits(str(n)):
+        if cand and cand[0] != "0" and int(cand) % MIB == 0 and int(cand) >= MIB:
+            return int(cand), kind
     return None
 
 
@@ -60,11 +68,14 @@ def suspicious_size(n: int, single_process: bool) -> str | None:
             return why + f"; if megabytes were meant, write {n}M"
         return why
     if not _round(n):
-        source = _one_digit_from_round(n)
+        found = typo_source(n)
         nice = _nearest_nice(n)
         why = f"{n} bytes = {human_size(n)} is not a round size"
-        if source is not None:
-            why += f": it is {source} ({human_size(source)}) with one digit changed"
+        if found is not None:
+            source, kind = found
+            why += f": it is {source} ({human_size(source)}) with {kind}"
+            if kind != "one digit changed":
+                return why + f"; did you mean {source}?"
         return why + f"; did you mean {nice} ({human_size(nice)})?"
     if n >= 4 * 1024 * MIB and n % 10 == 0 and (n // 10) % MIB == 0:
         return (

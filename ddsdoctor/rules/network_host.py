@@ -87,10 +87,14 @@ def interface_missing(doc: OsplDocument) -> Iterator[Hit]:
             continue
         close = [i.name for i in host.interfaces if i.name.lower() == choice.value.lower()]
         extra = f" (did you mean '{close[0]}'? names are case-sensitive)" if close else ""
+        what = (
+            f"no interface named '{choice.value}' on {host.hostname}" if choice.value
+            else "NetworkInterfaceAddress is empty, which is not AUTO and names no interface"
+        )
         yield _hit(
             cfg,
-            f"no interface named '{choice.value}' on {host.hostname} (interfaces: "
-            f"{_names(host)}){extra}: DDSI2 logs '{choice.error()}' and does not start",
+            f"{what} (interfaces: {_names(host)}){extra}: DDSI2 logs '{choice.error()}' and "
+            "does not start",
             hint="use an interface name from `ip link` on this host",
         )
 

@@ -120,7 +120,8 @@ def _normalise(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
-def _distance(a: str, b: str) -> int:
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance."""
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         cur = [i]
@@ -137,7 +138,7 @@ def misspelled_builtin(value: str) -> str | None:
     norm = _normalise(value)
     for name in BUILTIN_NAMES:
         target = _normalise(name)
-        if norm == target or (len(norm) >= 8 and _distance(norm, target) <= 2):
+        if norm == target or (len(norm) >= 8 and edit_distance(norm, target) <= 2):
             return name
     return None
 

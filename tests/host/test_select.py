@@ -22,7 +22,8 @@ NET1 = ("net1", ["up", "multicast", "broadcast"], ["10.86.0.11/24"])
 
 def test_scores() -> None:
     h = host(LO, ETH0, ("bcast", ["up", "broadcast"], ["10.1.0.1/24"]),
-             ("tun0", ["up", "pointopoint"], ["10.8.0.2/24"]), ("down0", ["multicast"], ["10.9.0.1/24"]))
+             ("tun0", ["up", "pointopoint"], ["10.8.0.2/24"]),
+             ("down0", ["multicast"], ["10.9.0.1/24"]))
     assert [(e.interface.name, e.score) for e in entries(h)] == [
         ("lo", 1), ("eth0", 9), ("bcast", 8), ("tun0", 7)]
 

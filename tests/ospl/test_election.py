@@ -83,7 +83,9 @@ def test_no_candidate_means_nobody() -> None:
 
 
 def test_legacy_fleet_agrees_on_the_highest_systemid() -> None:
-    e = elect(node("a", PRIO="255") + node("b", PRIO="255") + node("c", PRIO="255", ALIGNER="false"))
+    e = elect(
+        node("a", PRIO="255") + node("b", PRIO="255") + node("c", PRIO="255", ALIGNER="false")
+    )
     assert e.algorithm == "legacy"
     assert {c.node for c in e.candidates} == {"a", "b"}
     assert e.split is None and set(e.tie) == {"a", "b"}
@@ -95,8 +97,10 @@ def test_mixed_algorithms_are_reported() -> None:
 
 
 def test_delayed_alignment_keeps_first_candidate(tmp_path: Path) -> None:
-    text = NODE.read_text().replace('masterPriority="${PRIO:-0}"',
-                                    'masterPriority="${PRIO:-0}" delayedAlignment="${DELAYED:-false}"')
+    text = NODE.read_text().replace(
+        'masterPriority="${PRIO:-0}"',
+        'masterPriority="${PRIO:-0}" delayedAlignment="${DELAYED:-false}"',
+    )
     cfg = tmp_path / "node.xml"
     cfg.write_text(text)
     toml = "".join(
@@ -131,4 +135,4 @@ def test_shipped_fleets_elect(fleet_dir: str) -> None:
 
     fleet = build_fleet(load_fleet_file(ROOT / "configs" / "fleets" / fleet_dir / "fleet.toml"))
     (e,) = fleet.elections
-    assert e.master == "main-daemon" or e.master == "main"
+    assert e.master in {"main-daemon", "main"}
