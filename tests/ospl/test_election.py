@@ -20,6 +20,16 @@ def elect(toml: str) -> Election:
     return election
 
 
+def test_roles_elect_separately() -> None:
+    toml = (node("m", PRIO="201") + node("c", ALIGNER="false")
+            + node("m2", PRIO="50", ROLE="Lab") + node("c2", ALIGNER="false", ROLE="Lab"))
+    fleet = build_fleet(parse_fleet(toml, ROOT / "tests" / "fleet.toml"))
+    by_role = {e.role: e for e in fleet.elections}
+    assert set(by_role) == {"DefaultRole", "Lab"}
+    assert views(by_role["DefaultRole"]) == {"m": ("m",), "c": ("m",)}
+    assert views(by_role["Lab"]) == {"m2": ("m2",), "c2": ("m2",)}
+
+
 def node(name: str, **env: str) -> str:
     pairs = ", ".join(f'{k} = "{v}"' for k, v in env.items())
     return f'[[node]]\nname = "{name}"\nconfig = "{NODE}"\nenv = {{ {pairs} }}\n'
