@@ -111,6 +111,7 @@ class Split:
     b: str
     b_master: str | None
     condition: str  # e.g. "lazy-backup has the highest systemId among main, lazy-backup"
+    b_node: str = ""  # the node b is a process of
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,7 +273,7 @@ def elect(fleet: Fleet, name: str, role: str) -> Election:
             pa, pb = picked[a], picked[b]
             split = Split(_who(fleet, members[a]), _master(fleet, members, pa),
                           _who(fleet, members[b]), _master(fleet, members, pb),
-                          _condition(fleet, members, views[b], pb))
+                          _condition(fleet, members, views[b], pb), members[b].node)
     candidates = _rank(members, fleet)
     order = {c.node: i for i, c in enumerate(candidates)}
     node_views = []

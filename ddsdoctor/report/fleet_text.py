@@ -1,5 +1,8 @@
-"""Text output of ``ddsdoctor fleet``: nodes, then per namespace the candidates, the expected
-master and each node's own view, then the findings as ``check`` prints them."""
+"""Text output of ``ddsdoctor fleet``: nodes, per-namespace elections and views, then findings.
+
+Per namespace: the ranked candidates, the expected master and backups, and each node's own
+view of the master with its reason; then the findings as ``check`` prints them.
+"""
 
 from __future__ import annotations
 

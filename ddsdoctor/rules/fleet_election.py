@@ -139,7 +139,7 @@ def split_master_views(fleet: Fleet) -> Iterator[Hit]:
         cands = ", ".join(f"{c.node} ({c.priority})" for c in e.candidates)
         a_master = "itself" if s.a_master == s.a else s.a_master or "nobody"
         yield policy_hit(
-            fleet, s.b.split("#")[0], e, "masterPriority",
+            fleet, s.b_node, e, "masterPriority",
             f"master views of {_scope(e)} can split: {s.a} follows {a_master} while "
             f"{s.b} follows {s.b_master or 'nobody'}{_when(s.condition)} (candidates: {cands})",
             hint="keep one master-eligible node (others aligner=false or masterPriority=0), or "
