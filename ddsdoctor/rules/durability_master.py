@@ -93,7 +93,8 @@ def legacy_master_selection(doc: OsplDocument) -> Iterator[Hit]:
         if not cfg.legacy:
             continue
         explicit = [p for p in used_policies(cfg) if p.priority_parsed == MAX_PRIORITY]
-        aligners = [p for p in used_policies(cfg) if p.aligner]
+        # absent masterPriority only: a value that is not a number is DD401's
+        aligners = [p for p in used_policies(cfg) if p.aligner and p.priority_raw is None]
         if explicit:
             for p in explicit:
                 yield Hit(
