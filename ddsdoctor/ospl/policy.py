@@ -16,7 +16,19 @@ from ddsdoctor.ospl.load import OsplDocument
 
 MIN_PRIORITY = 0
 MAX_PRIORITY = 255  # also the legacy-algorithm marker and the default (D_DEFAULT_MASTER_PRIORITY)
-_INT = re.compile(r"\s*[+-]?[0-9]+\s*\Z")
+# strtol(..., 0) as the validator reads integers: decimal, 0x hex (and 0-prefixed octal)
+_INT = re.compile(r"\s*[+-]?(0[xX][0-9A-Fa-f]+|[0-9]+)\s*\Z")
+
+
+def parse_int(text: str) -> int:
+    body = text.strip()
+    sign = -1 if body.startswith("-") else 1
+    digits = body.lstrip("+-")
+    if digits[:2].lower() == "0x":
+        return sign * int(digits, 16)
+    if len(digits) > 1 and digits.startswith("0"):
+        return sign * int(digits, 8) if all(c in "01234567" for c in digits) else sign * int(digits)
+    return sign * int(digits)
 
 
 class Alignee(enum.Enum):
@@ -75,7 +87,7 @@ class Policy:
         """The integer written in masterPriority, or None when absent or not an integer."""
         if self.priority_raw is None or not _INT.match(self.priority_raw):
             return None
-        return int(self.priority_raw)
+        return parse_int(self.priority_raw)
 
     @property
     def priority_set(self) -> bool:
@@ -124,7 +136,7 @@ def parse_policy(doc: OsplDocument, el: Any, index: int) -> Policy:
     priority = MAX_PRIORITY
     if prio_raw is not None:
         if _INT.match(prio_raw):
-            priority = min(MAX_PRIORITY, max(MIN_PRIORITY, int(prio_raw)))
+            priority = min(MAX_PRIORITY, max(MIN_PRIORITY, parse_int(prio_raw)))
         else:
             replaced.append(Replaced("masterPriority", prio_raw, "255 (legacy selection)", "0-255"))
     pattern = doc.attr(el, "nameSpace")
