@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -21,6 +22,9 @@ from ddsdoctor.cli.common import (
 from ddsdoctor.exitcodes import ExitCode
 from ddsdoctor.findings import Severity, Summary
 from ddsdoctor.report import Format, ReportContext
+
+if TYPE_CHECKING:
+    from ddsdoctor.lint import CheckOptions, CheckReport
 
 
 def parse_env_pairs(pairs: list[str]) -> dict[str, str]:
@@ -81,10 +85,48 @@ def parse_per_file_ignores(values: list[str]) -> dict[str, tuple[str, ...]]:
     return out
 
 
+def _host_facts(host: bool, path: Path | None) -> object:
+    """HostFacts for --host (this machine) or --host-facts FILE, else None."""
+    if path is not None:
+        from ddsdoctor.host.facts import HostFactsError, load_host_facts
+
+        try:
+            return load_host_facts(str(path))
+        except HostFactsError as exc:
+            fail(str(exc), ExitCode.USAGE)
+    if host:
+        from ddsdoctor.host.facts import read_host
+
+        try:
+            return read_host()
+        except (OSError, RuntimeError) as exc:
+            fail(f"cannot read this host's interfaces: {exc}", ExitCode.ENVIRONMENT)
+    return None
+
+
+def _run(options: CheckOptions, fleet: Path | None) -> CheckReport:
+    """run_check on the paths, plus every node of --fleet with its env and cross-node rules."""
+    from ddsdoctor.fleetcheck import FleetOptions, run_fleet
+    from ddsdoctor.lint import CheckReport, run_check
+
+    report = run_check(options) if options.paths else CheckReport([], 0, 0, {}, Severity.ERROR)
+    if fleet is None:
+        return report
+    fr = run_fleet(FleetOptions(fleet, options.resolver, lint_nodes=True, host=options.host))
+    report.documents.update(fr.documents)
+    return CheckReport(
+        sorted(report.findings + fr.findings, key=lambda f: f.sort_key()),
+        report.files + fr.files,
+        report.suppressed,
+        report.documents,
+        min(report.fail_on, fr.fail_on) if options.paths else fr.fail_on,
+    )
+
+
 @app.command()
 def check(
     paths: list[Path] = typer.Argument(
-        ..., help="Config files or directories (searched for *.xml)."
+        None, help="Config files or directories (searched for *.xml)."
     ),
     fmt: Format = typer.Option(None, "--format", "-f", help=FORMAT_HELP, show_default=False),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the report to FILE."),
@@ -119,9 +161,22 @@ def check(
     max_size: int = typer.Option(
         8 * 1024 * 1024, "--max-size", help="Refuse files larger than this (bytes)."
     ),
+    host: bool = typer.Option(
+        False, "--host", help="Also check network settings against this machine's interfaces."
+    ),
+    host_facts: Path | None = typer.Option(
+        None,
+        "--host-facts",
+        help="Check against host facts saved as JSON "
+        "(python -m ddsdoctor.cli.hostfacts) instead of this machine.",
+    ),
+    fleet: Path | None = typer.Option(
+        None, "--fleet", help="Lint every node of FLEET.toml with its env, plus cross-node rules."
+    ),
 ) -> None:
     """Lint OpenSplice ospl.xml (and Cyclone DDS) configuration files."""
-    from ddsdoctor.lint import CheckOptions, EnvSpec, NoInputError, run_check
+    from ddsdoctor.lint import CheckOptions, EnvSpec, NoInputError
+    from ddsdoctor.ospl.fleetfile import FleetFileError
     from ddsdoctor.selection import SelectorError
     from ddsdoctor.settings import Overrides, SettingsError, SettingsResolver
 
@@ -139,17 +194,21 @@ def check(
         fail_on=parse_fail_on(fail_on),
         disable_ignore_pragma=True if disable_ignore_pragma else None,
     )
+    host_value = _host_facts(host, host_facts)
+    if not paths and fleet is None:
+        fail("give config files or directories, or --fleet FLEET.toml", ExitCode.USAGE)
     try:
         resolver = SettingsResolver(overrides, config=config, isolated=isolated)
         options = CheckOptions(
-            paths=list(paths),
+            paths=list(paths or []),
             env=EnvSpec(inherit=not no_env, values=values),
             resolver=resolver,
             max_bytes=max_size,
             force_exclude=force_exclude,
+            host=host_value,
         )
-        report = run_check(options)
-    except (SettingsError, SelectorError, NoInputError) as exc:
+        report = _run(options, fleet)
+    except (SettingsError, SelectorError, NoInputError, FleetFileError) as exc:
         fail(str(exc), ExitCode.USAGE)
     code = exit_code_for(report.findings, report.fail_on, exit_zero)
     docs = report.documents

@@ -36,6 +36,8 @@ def _where(f: Finding) -> str:
         bits.append(f"topic {loc.topic}")
     if loc.guid:
         bits.append(loc.guid)
+    if loc.node and loc.path:
+        bits.append(f"[{loc.node}]")
     return " ".join(bits)
 
 

@@ -30,9 +30,7 @@ def _used_subnets() -> set[str]:
     return used
 
 
-def choose_subnets(
-    want0: str | None, want1: str | None, second: bool
-) -> tuple[str, str | None]:
+def choose_subnets(want0: str | None, want1: str | None, second: bool) -> tuple[str, str | None]:
     """Pick free 10.A.B /24s, seeded by pid and counter so parallel rigs start far apart."""
     used = _used_subnets()
     seed = int(hashlib.sha1(f"{os.getpid()}-{next(_SEED_COUNTER)}".encode()).hexdigest(), 16)

@@ -90,9 +90,26 @@ def tshark_fields(
     prefs: Sequence[str] = (),
 ) -> list[dict[str, str]]:
     """One dict per frame matching ``display_filter``; repeated values are joined with ``|``."""
-    argv = ["tshark", "-n", "-r", str(pcap), "-Y", display_filter, "-T", "fields",
-            "-E", "header=y", "-E", "separator=,", "-E", "quote=d",
-            "-E", f"occurrence={occurrence}", "-E", "aggregator=|"]
+    argv = [
+        "tshark",
+        "-n",
+        "-r",
+        str(pcap),
+        "-Y",
+        display_filter,
+        "-T",
+        "fields",
+        "-E",
+        "header=y",
+        "-E",
+        "separator=,",
+        "-E",
+        "quote=d",
+        "-E",
+        f"occurrence={occurrence}",
+        "-E",
+        "aggregator=|",
+    ]
     for pref in prefs:
         argv += ["-o", pref]
     for f in fields:
@@ -124,9 +141,19 @@ def rtps_summary(pcap: Path) -> RtpsSummary:
     """Summarise a capture with tshark (topic names from SEDP only, not guessed per frame)."""
     rows = tshark_fields(
         pcap,
-        ["ip.src", "ip.dst", "udp.dstport", "rtps.vendorId", "rtps.guidPrefix.src",
-         "rtps.sm.wrEntityId", "rtps.param.topicName", "rtps.param.typeName",
-         "rtps.param.partition", "rtps.property_name", "rtps.property_value"],
+        [
+            "ip.src",
+            "ip.dst",
+            "udp.dstport",
+            "rtps.vendorId",
+            "rtps.guidPrefix.src",
+            "rtps.sm.wrEntityId",
+            "rtps.param.topicName",
+            "rtps.param.typeName",
+            "rtps.param.partition",
+            "rtps.property_name",
+            "rtps.property_value",
+        ],
         prefs=["rtps.enable_topic_info:FALSE"],
     )
     s = RtpsSummary(frames=len(rows))
@@ -185,8 +212,19 @@ def _find(node: object, key: str) -> list[str]:
 def sedp_endpoints(pcap: Path) -> list[SedpEndpoint]:
     """Distinct SEDP endpoints of a capture (test-rig.md section 3, per-endpoint records)."""
     flt = " || ".join(f"rtps.sm.wrEntityId == {w}" for w in _SEDP_WRITERS)
-    argv = ["tshark", "-n", "-r", str(pcap), "-o", "rtps.enable_topic_info:FALSE", "-Y", flt,
-            "-T", "json", "--no-duplicate-keys"]
+    argv = [
+        "tshark",
+        "-n",
+        "-r",
+        str(pcap),
+        "-o",
+        "rtps.enable_topic_info:FALSE",
+        "-Y",
+        flt,
+        "-T",
+        "json",
+        "--no-duplicate-keys",
+    ]
     res = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=True)
     seen: dict[tuple[object, ...], SedpEndpoint] = {}
     for pkt in json.loads(res.stdout or "[]"):

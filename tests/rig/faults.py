@@ -61,8 +61,24 @@ def rate_limit(
 ) -> None:
     """Token-bucket limit on the host's egress: slow alignment, queueing delay, tail drops."""
     clear_rate_limit(ns, dev)
-    ns_run(ns, ["tc", "qdisc", "add", "dev", dev, "root", "tbf", "rate", rate,
-                "burst", burst, "latency", latency])
+    ns_run(
+        ns,
+        [
+            "tc",
+            "qdisc",
+            "add",
+            "dev",
+            dev,
+            "root",
+            "tbf",
+            "rate",
+            rate,
+            "burst",
+            burst,
+            "latency",
+            latency,
+        ],
+    )
 
 
 def clear_rate_limit(ns: str, dev: str = "eth0") -> None:

@@ -26,7 +26,8 @@ from tests.rig.vendors import PeerUnavailable, dust_python, fastdds_example
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "rig(**kwargs): keywords for the `rig` fixture's Rig (hosts=3, second_net=...)")
+        "markers", "rig(**kwargs): keywords for the `rig` fixture's Rig (hosts=3, second_net=...)"
+    )
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -74,8 +75,11 @@ def rig_factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Call
         for rig in reversed(rigs):
             if _failed(request):
                 for proc in rig.procs:
-                    print(f"--- {proc.name} (pid {proc.pid}, rc {proc.returncode})\n"
-                          f"{proc.describe(40)}", file=sys.stderr)
+                    print(
+                        f"--- {proc.name} (pid {proc.pid}, rc {proc.returncode})\n"
+                        f"{proc.describe(40)}",
+                        file=sys.stderr,
+                    )
             rig.down()
 
 

@@ -30,8 +30,11 @@ from tests.rig.vendors import PeerUnavailable
 
 HOSTS = ["ctrl", "dome", "camera", "archive"]
 SUBNET = "10.77.0"  # fixed, so the description can name the addresses
-VENDORS = {"0x0110": "Eclipse Cyclone DDS", "0x010f": "eProsima Fast DDS",
-           "0x0114": "Dust DDS (S2E Software Systems)"}
+VENDORS = {
+    "0x0110": "Eclipse Cyclone DDS",
+    "0x010f": "eProsima Fast DDS",
+    "0x0114": "Dust DDS (S2E Software Systems)",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,43 +57,106 @@ def _scenario(rig: Rig, late: bool) -> list[tuple[Staged, Callable[[], Proc]]]:
 
     def cy_pub(h: Host, topic: str, parts: list[str], note: str = "", **kw: Any) -> Any:
         qos = kw.get("durability", "volatile") + "/" + kw.get("reliability", "reliable")
-        return (Staged(h.name, c, "writer", topic, tuple(parts), qos, note),
-                lambda: peers.cyclone_pub(h, topic, partitions=parts, count=0, **kw))
+        return (
+            Staged(h.name, c, "writer", topic, tuple(parts), qos, note),
+            lambda: peers.cyclone_pub(h, topic, partitions=parts, count=0, **kw),
+        )
 
     def cy_sub(h: Host, topic: str, parts: list[str], note: str = "", **kw: Any) -> Any:
         qos = kw.get("durability", "volatile") + "/" + kw.get("reliability", "reliable")
-        return (Staged(h.name, c, "reader", topic, tuple(parts), qos, note),
-                lambda: peers.cyclone_sub(h, topic, partitions=parts, **kw))
+        return (
+            Staged(h.name, c, "reader", topic, tuple(parts), qos, note),
+            lambda: peers.cyclone_sub(h, topic, partitions=parts, **kw),
+        )
 
     if late:
         return [
-            cy_sub(archive, "telemetry_state", ["ops"], "late joiner: receives the 5-deep "
-                   "history of each of the 3 instances", durability="transient_local"),
-            cy_sub(archive, "dome_position", ["engineering"],
-                   "STAGED MISMATCH: the writer is in partition ops, so they never match"),
+            cy_sub(
+                archive,
+                "telemetry_state",
+                ["ops"],
+                "late joiner: receives the 5-deep history of each of the 3 instances",
+                durability="transient_local",
+            ),
+            cy_sub(
+                archive,
+                "dome_position",
+                ["engineering"],
+                "STAGED MISMATCH: the writer is in partition ops, so they never match",
+            ),
             cy_sub(archive, "camera_frames", ["science"], reliability="best_effort"),
         ]
     out = [
         cy_sub(dome, "dome_command", ["ops"]),
         cy_pub(ctrl, "dome_command", ["ops"], rate=2),
-        cy_pub(ctrl, "telemetry_state", ["ops"], "TRANSIENT_LOCAL, DurabilityService depth 5",
-               durability="transient_local", tl_depth=5, keys=3, rate=3),
+        cy_pub(
+            ctrl,
+            "telemetry_state",
+            ["ops"],
+            "TRANSIENT_LOCAL, DurabilityService depth 5",
+            durability="transient_local",
+            tl_depth=5,
+            keys=3,
+            rate=3,
+        ),
         cy_pub(dome, "dome_position", ["ops"], rate=5, payload=64),
-        cy_pub(camera, "camera_frames", ["science"], rate=5, payload=256,
-               reliability="best_effort"),
+        cy_pub(
+            camera, "camera_frames", ["science"], rate=5, payload=256, reliability="best_effort"
+        ),
     ]
-    out.append((Staged("camera", "0x010f", "writer", "weather", ("site",), "transient_local/"
-                       "reliable", "Fast DDS AdvancedConfigurationExample, type HelloWorld"),
-                lambda: peers.fastdds(camera, "publisher", "weather", partitions=["site"],
-                                      transient_local=True, interval_ms=500)))
-    out.append((Staged("ctrl", c, "reader", "weather", ("site",), "transient_local/reliable",
-                       "Cyclone reading the Fast DDS topic"),
-                lambda: peers.cyclone_sub(ctrl, "weather", type="hello", partitions=["site"],
-                                          durability="transient_local")))
-    out.append((Staged("dome", "0x0114", "writer", "enclosure_temp", ("site",),
-                       "transient_local/reliable", "Dust DDS, type DustReading; no reader"),
-                lambda: peers.dust_pub(dome, "enclosure_temp", partitions=["site"],
-                                       transient_local=True, count=0, rate=2)))
+    out.append(
+        (
+            Staged(
+                "camera",
+                "0x010f",
+                "writer",
+                "weather",
+                ("site",),
+                "transient_local/reliable",
+                "Fast DDS AdvancedConfigurationExample, type HelloWorld",
+            ),
+            lambda: peers.fastdds(
+                camera,
+                "publisher",
+                "weather",
+                partitions=["site"],
+                transient_local=True,
+                interval_ms=500,
+            ),
+        )
+    )
+    out.append(
+        (
+            Staged(
+                "ctrl",
+                c,
+                "reader",
+                "weather",
+                ("site",),
+                "transient_local/reliable",
+                "Cyclone reading the Fast DDS topic",
+            ),
+            lambda: peers.cyclone_sub(
+                ctrl, "weather", type="hello", partitions=["site"], durability="transient_local"
+            ),
+        )
+    )
+    out.append(
+        (
+            Staged(
+                "dome",
+                "0x0114",
+                "writer",
+                "enclosure_temp",
+                ("site",),
+                "transient_local/reliable",
+                "Dust DDS, type DustReading; no reader",
+            ),
+            lambda: peers.dust_pub(
+                dome, "enclosure_temp", partitions=["site"], transient_local=True, count=0, rate=2
+            ),
+        )
+    )
     return out
 
 
@@ -118,8 +184,7 @@ def record(out: Path, seconds: float) -> tuple[list[Staged], list[str], Rig]:
     return staged, skipped, rig
 
 
-def describe(pcap: Path, staged: list[Staged], skipped: list[str], rig: Rig,
-             late_s: float) -> str:
+def describe(pcap: Path, staged: list[Staged], skipped: list[str], rig: Rig, late_s: float) -> str:
     s = rtps_summary(pcap)
     eps = sedp_endpoints(pcap)
     ip_of = {h.name: h.ip for h in rig.hosts}
@@ -129,12 +194,24 @@ def describe(pcap: Path, staged: list[Staged], skipped: list[str], rig: Rig,
         "topics": sorted(s.topics),
         "partitions": sorted(s.partitions),
         "endpoints": sorted(
-            ({"host": next((n for n, ip in ip_of.items() if ip == e.src_ip), e.src_ip),
-              "vendor": e.vendor, "kind": e.kind, "topic": e.topic, "type": e.type_name,
-              "partitions": list(e.partitions)} for e in eps),
-            key=lambda d: (d["topic"], d["kind"], d["host"])),
-        "partition_mismatch": {"topic": "dome_position", "writer": ["dome", "ops"],
-                               "reader": ["archive", "engineering"]},
+            (
+                {
+                    "host": next((n for n, ip in ip_of.items() if ip == e.src_ip), e.src_ip),
+                    "vendor": e.vendor,
+                    "kind": e.kind,
+                    "topic": e.topic,
+                    "type": e.type_name,
+                    "partitions": list(e.partitions),
+                }
+                for e in eps
+            ),
+            key=lambda d: (d["topic"], d["kind"], d["host"]),
+        ),
+        "partition_mismatch": {
+            "topic": "dome_position",
+            "writer": ["dome", "ops"],
+            "reader": ["archive", "engineering"],
+        },
         "transient_local": "telemetry_state",
         "frames": s.frames,
     }
@@ -152,20 +229,40 @@ def describe(pcap: Path, staged: list[Staged], skipped: list[str], rig: Rig,
         "|---|---|---|",
     ]
     for h in rig.hosts:
-        what = sorted({f"{VENDORS.get(p.vendor, p.vendor)} {p.kind} `{p.topic}`"
-                       for p in staged if p.host == h.name})
+        what = sorted(
+            {
+                f"{VENDORS.get(p.vendor, p.vendor)} {p.kind} `{p.topic}`"
+                for p in staged
+                if p.host == h.name
+            }
+        )
         lines.append(f"| {h.name} | {h.ip} | {'; '.join(what)} |")
-    lines += ["", "Every peer is its own process and participant. Cyclone peers announce the "
-              "hostname (`__Hostname`); Fast DDS announces `fastdds.physical_data.host`; Dust "
-              "DDS announces no host.", "", "## Vendors", ""]
-    lines += [f"- `{v}` {VENDORS.get(v, '?')}" for v in sorted(s.vendors)]
-    lines += ["", "## Endpoints", "", "| host | vendor | kind | topic | partitions | QoS | note |",
-              "|---|---|---|---|---|---|---|"]
-    for p in sorted(staged, key=lambda p: (p.topic, p.kind, p.host)):
-        lines.append(f"| {p.host} | {p.vendor} | {p.kind} | `{p.topic}` | "
-                     f"{', '.join(p.partitions) or '(default)'} | {p.qos} | {p.note} |")
     lines += [
-        "", "## What a diagnosis should find", "",
+        "",
+        "Every peer is its own process and participant. Cyclone peers announce the "
+        "hostname (`__Hostname`); Fast DDS announces `fastdds.physical_data.host`; Dust "
+        "DDS announces no host.",
+        "",
+        "## Vendors",
+        "",
+    ]
+    lines += [f"- `{v}` {VENDORS.get(v, '?')}" for v in sorted(s.vendors)]
+    lines += [
+        "",
+        "## Endpoints",
+        "",
+        "| host | vendor | kind | topic | partitions | QoS | note |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for p in sorted(staged, key=lambda p: (p.topic, p.kind, p.host)):
+        lines.append(
+            f"| {p.host} | {p.vendor} | {p.kind} | `{p.topic}` | "
+            f"{', '.join(p.partitions) or '(default)'} | {p.qos} | {p.note} |"
+        )
+    lines += [
+        "",
+        "## What a diagnosis should find",
+        "",
         "- **Partition mismatch (staged):** `dome_position` is written by `dome` in partition",
         "  `ops`; its only reader, on `archive`, is in partition `engineering`. Both are",
         "  discovered on both sides and never match: the writer has no reader and the reader",
@@ -184,14 +281,22 @@ def describe(pcap: Path, staged: list[Staged], skipped: list[str], rig: Rig,
     if skipped:
         lines += ["", "Peers left out when this capture was made:", ""]
         lines += [f"- {x}" for x in skipped]
-    lines += ["", "## Facts (machine-readable, checked by tests/rig/test_sample_capture.py)", "",
-              "```json", json.dumps(facts, indent=1), "```", ""]
+    lines += [
+        "",
+        "## Facts (machine-readable, checked by tests/rig/test_sample_capture.py)",
+        "",
+        "```json",
+        json.dumps(facts, indent=1),
+        "```",
+        "",
+    ]
     return "\n".join(lines)
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--out", type=Path, default=Path("docs/examples/rig-sample.pcap"))
     ap.add_argument("--seconds", type=float, default=10.0)
     a = ap.parse_args()

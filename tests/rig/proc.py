@@ -92,11 +92,14 @@ class Proc:
                 if m:
                     return m
             if exited:
-                raise RigTimeout(f"{self.name} exited (rc {self.returncode}) without /{pattern}/"
-                                 f"\n{self.describe()}")
+                raise RigTimeout(
+                    f"{self.name} exited (rc {self.returncode}) without /{pattern}/"
+                    f"\n{self.describe()}"
+                )
             if time.monotonic() > deadline:
-                raise RigTimeout(f"{self.name}: no /{pattern}/ within {timeout} s\n"
-                                 f"{self.describe()}")
+                raise RigTimeout(
+                    f"{self.name}: no /{pattern}/ within {timeout} s\n{self.describe()}"
+                )
             time.sleep(0.05)
 
     def last(self, pattern: str) -> re.Match[str] | None:
@@ -114,8 +117,9 @@ class Proc:
         try:
             return self.popen.wait(timeout)
         except subprocess.TimeoutExpired:
-            raise RigTimeout(f"{self.name} still running after {timeout} s\n"
-                             f"{self.describe()}") from None
+            raise RigTimeout(
+                f"{self.name} still running after {timeout} s\n{self.describe()}"
+            ) from None
 
     def send_signal(self, sig: int) -> None:
         if self.running:
@@ -145,8 +149,10 @@ class Proc:
         def _tail(text: str) -> str:
             return "\n".join("    " + ln for ln in text.splitlines()[-tail:])
 
-        return (f"  argv: {' '.join(self.argv)}\n  stdout:\n{_tail(self.stdout)}\n"
-                f"  stderr:\n{_tail(self.stderr)}")
+        return (
+            f"  argv: {' '.join(self.argv)}\n  stdout:\n{_tail(self.stdout)}\n"
+            f"  stderr:\n{_tail(self.stderr)}"
+        )
 
     def __repr__(self) -> str:
         state = "running" if self.running else f"rc={self.returncode}"

@@ -70,8 +70,13 @@ class Host:
         """Start ``argv`` on this host with its own hostname; see ``Rig.spawn``."""
         return self.rig.spawn(self, argv, name=name, env=env, cwd=cwd, stop_signal=stop_signal)
 
-    def python(self, script: Path | str, *args: str, name: str | None = None,
-               env: Mapping[str, str] | None = None) -> Proc:
+    def python(
+        self,
+        script: Path | str,
+        *args: str,
+        name: str | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> Proc:
         """Run a Python script on this host with the test process's own interpreter."""
         return self.spawn([sys.executable, str(script), *args], name=name, env=env)
 
@@ -96,8 +101,9 @@ class Host:
     def random_loss(self, percent: int) -> None:
         faults.random_loss(self.ns, percent)
 
-    def rate_limit(self, rate: str = "8mbit", burst: str = "32kb", latency: str = "500ms",
-                   dev: str = "eth0") -> None:
+    def rate_limit(
+        self, rate: str = "8mbit", burst: str = "32kb", latency: str = "500ms", dev: str = "eth0"
+    ) -> None:
         faults.rate_limit(self.ns, dev, rate, burst, latency)
 
     def clear_faults(self) -> None:
@@ -166,8 +172,10 @@ class Rig:
         br = self.bridge_ns
         self._new_ns(br)
         bridges = ["br0", "br1"] if self.second_net else ["br0"]
-        batch = [f"link add {b} type bridge mcast_snooping 0 stp_state 0 forward_delay 0"
-                 for b in bridges] + [f"link set {b} up" for b in bridges]
+        batch = [
+            f"link add {b} type bridge mcast_snooping 0 stp_state 0 forward_delay 0"
+            for b in bridges
+        ] + [f"link set {b} up" for b in bridges]
         _batch(br, batch)
         for i, name in enumerate(names, start=1):
             ns = f"{self.prefix}-h{i}"
@@ -175,15 +183,49 @@ class Rig:
             self._new_ns(ns)
             self.hosts.append(host)
             # Both veth ends are born in their namespaces: nothing ever shows in the root netns.
-            run(["ip", "-n", br, "link", "add", host.port, "type", "veth",
-                 "peer", "name", "eth0", "netns", ns])
-            cmds = [f"addr add {host.ip}/24 dev eth0", "link set eth0 up",
-                    "route add 224.0.0.0/4 dev eth0", "route add default dev eth0"]
+            run(
+                [
+                    "ip",
+                    "-n",
+                    br,
+                    "link",
+                    "add",
+                    host.port,
+                    "type",
+                    "veth",
+                    "peer",
+                    "name",
+                    "eth0",
+                    "netns",
+                    ns,
+                ]
+            )
+            cmds = [
+                f"addr add {host.ip}/24 dev eth0",
+                "link set eth0 up",
+                "route add 224.0.0.0/4 dev eth0",
+                "route add default dev eth0",
+            ]
             ports = [f"link set {host.port} master br0 up"]
             if self.second_net:
                 host.ip1, host.port1 = f"{self.subnet1}.{10 + i}", f"wh{i}"
-                run(["ip", "-n", br, "link", "add", host.port1, "type", "veth",
-                     "peer", "name", "eth1", "netns", ns])
+                run(
+                    [
+                        "ip",
+                        "-n",
+                        br,
+                        "link",
+                        "add",
+                        host.port1,
+                        "type",
+                        "veth",
+                        "peer",
+                        "name",
+                        "eth1",
+                        "netns",
+                        ns,
+                    ]
+                )
                 cmds += [f"addr add {host.ip1}/24 dev eth1", "link set eth1 up"]
                 ports.append(f"link set {host.port1} master br1 up")
             _batch(ns, cmds)
@@ -192,8 +234,15 @@ class Rig:
     def _new_ns(self, ns: str) -> None:
         run(["ip", "netns", "add", ns])
         # IPv6 off before any interface exists: no MLD/RS noise in captures.
-        ns_run(ns, ["sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1",
-                    "net.ipv6.conf.default.disable_ipv6=1"])
+        ns_run(
+            ns,
+            [
+                "sysctl",
+                "-qw",
+                "net.ipv6.conf.all.disable_ipv6=1",
+                "net.ipv6.conf.default.disable_ipv6=1",
+            ],
+        )
         _batch(ns, ["link set lo up"])
 
     def down(self) -> None:
@@ -222,8 +271,9 @@ class Rig:
     def __enter__(self) -> Rig:
         return self.up()
 
-    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.down()
 
     # use ------------------------------------------------------------------------------------
@@ -256,23 +306,43 @@ class Rig:
         full_env = {k: v for k, v in os.environ.items() if k not in _STRIPPED_ENV}
         full_env["PYTHONUNBUFFERED"] = "1"
         full_env.update(env or {})
-        wrapped = ["ip", "netns", "exec", host.ns, "unshare", "-u", "sh", "-c",
-                   'echo "$0" > /proc/sys/kernel/hostname && exec "$@"', host.name, *argv]
+        wrapped = [
+            "ip",
+            "netns",
+            "exec",
+            host.ns,
+            "unshare",
+            "-u",
+            "sh",
+            "-c",
+            'echo "$0" > /proc/sys/kernel/hostname && exec "$@"',
+            host.name,
+            *argv,
+        ]
         label = name or f"{host.name}-{Path(argv[0]).name}-{len(self.procs)}"
-        proc = Proc(wrapped, name=label, log_dir=self.logdir, env=full_env, cwd=cwd,
-                    stop_signal=stop_signal)
+        proc = Proc(
+            wrapped, name=label, log_dir=self.logdir, env=full_env, cwd=cwd, stop_signal=stop_signal
+        )
         self.procs.append(proc)
         return proc
 
-    def capture(self, path: Path | str, *, bpf: str = "udp", bridge: str = "br0",
-                immediate: bool = True) -> Capture:
+    def capture(
+        self, path: Path | str, *, bpf: str = "udp", bridge: str = "br0", immediate: bool = True
+    ) -> Capture:
         """Start tcpdump on ``bridge`` (every frame crossing it, once); returns once capturing.
 
         ``immediate=False`` lets tcpdump batch (for high rates) at the price of losing up to
         the last second of packets at stop.
         """
-        cap = Capture.start(self.bridge_ns, bridge, Path(path), bpf=bpf, log_dir=self.logdir,
-                            name=f"tcpdump-{bridge}-{len(self.captures)}", immediate=immediate)
+        cap = Capture.start(
+            self.bridge_ns,
+            bridge,
+            Path(path),
+            bpf=bpf,
+            log_dir=self.logdir,
+            name=f"tcpdump-{bridge}-{len(self.captures)}",
+            immediate=immediate,
+        )
         self.captures.append(cap)
         return cap
 

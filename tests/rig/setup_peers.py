@@ -20,28 +20,34 @@ import time
 from tests.rig.netns import missing_tools, unsupported_reason
 from tests.rig.vendors import PeerUnavailable, cache_dir, dust_python, fastdds_example
 
-DEBIAN_PACKAGES = ("tcpdump tshark cyclonedds-tools fastdds-tools libfastrtps-dev libfastrtps-doc "
-                   "cmake g++ nftables iproute2 bridge-utils tcpreplay graphviz")
+DEBIAN_PACKAGES = (
+    "tcpdump tshark cyclonedds-tools fastdds-tools libfastrtps-dev libfastrtps-doc "
+    "cmake g++ nftables iproute2 bridge-utils tcpreplay graphviz"
+)
 TOOLS = ("ip", "unshare", "nft", "tc", "tcpdump", "tshark", "ddsperf", "tcpreplay", "dot")
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--strict", action="store_true", help="exit 1 if anything is missing")
     a = ap.parse_args()
     problems: list[str] = []
 
     lacking = missing_tools(TOOLS)
     if lacking:
-        problems.append(f"tools missing: {', '.join(lacking)} "
-                        f"(apt-get install -y {DEBIAN_PACKAGES})")
+        problems.append(
+            f"tools missing: {', '.join(lacking)} (apt-get install -y {DEBIAN_PACKAGES})"
+        )
     reason = unsupported_reason()
     if reason:
         problems.append(f"rig unavailable: {reason}")
 
-    for label, prepare in (("Fast DDS AdvancedConfigurationExample", fastdds_example),
-                           ("Dust DDS venv", dust_python)):
+    for label, prepare in (
+        ("Fast DDS AdvancedConfigurationExample", fastdds_example),
+        ("Dust DDS venv", dust_python),
+    ):
         t0 = time.monotonic()
         try:
             path = prepare()

@@ -24,8 +24,9 @@ def test_missing_tool_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_named_netns_detection_agrees_with_ip_netns_identify() -> None:
     # /proc/1/ns/net may be unreadable here, so this is what guards the peers (test-rig.md 0).
-    res = subprocess.run(["ip", "netns", "identify", str(os.getpid())],
-                         capture_output=True, text=True, check=False)
+    res = subprocess.run(
+        ["ip", "netns", "identify", str(os.getpid())], capture_output=True, text=True, check=False
+    )
     if res.returncode != 0:
         pytest.skip(f"ip netns identify unavailable: {res.stderr.strip()}")
     assert netns.in_named_netns() is bool(res.stdout.strip())

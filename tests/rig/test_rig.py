@@ -57,9 +57,14 @@ def test_three_hosts_discover_each_other_and_nothing_leaks(rig: Rig, tmp_path: P
     links_before = _root_links()
     h1, h2, h3 = rig.hosts
     # Watch the root namespace's uplink for anything of the rig's: must stay at 0 packets.
-    watch = Capture.start(None, _uplink(), tmp_path / "root.pcap", log_dir=tmp_path,
-                          bpf=f"net {rig.subnet}.0/24 or host 239.255.0.1 or udp port 7400",
-                          name="root-watch")
+    watch = Capture.start(
+        None,
+        _uplink(),
+        tmp_path / "root.pcap",
+        log_dir=tmp_path,
+        bpf=f"net {rig.subnet}.0/24 or host 239.255.0.1 or udp port 7400",
+        name="root-watch",
+    )
     rig.captures.append(watch)  # stopped by the rig's teardown if the test fails early
     cap = rig.capture(tmp_path / "br0.pcap")
     subs = [peers.cyclone_sub(h, "rig_check", partitions=["p1"], expect=10) for h in (h2, h3)]
@@ -106,8 +111,12 @@ def test_reaper_removes_namespaces_of_a_crashed_run() -> None:
     reason = unsupported_reason()
     if reason:
         pytest.skip(reason)
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     prefix = f"ddr-{pidns_tag()}-{int(dead.stdout)}-1"
     ns = f"{prefix}-h1"
     assert RIG_NAME.match(ns)
@@ -144,8 +153,14 @@ def test_mixed_vendors_on_one_wire(rig: Rig, tmp_path: Path) -> None:
         pytest.skip("; ".join(skipped))
     # A Cyclone reader of the Fast DDS topic makes discovery and data flow between vendors.
     if "0x010f" in expected:
-        peers.cyclone_sub(h3, "fastTopic", type="hello", partitions=["plantF"],
-                          durability="transient_local", expect=2).wait_for(r"^COMPLETE")
+        peers.cyclone_sub(
+            h3,
+            "fastTopic",
+            type="hello",
+            partitions=["plantF"],
+            durability="transient_local",
+            expect=2,
+        ).wait_for(r"^COMPLETE")
     cap.stop()
     s = rtps_summary(cap.path)
     assert expected <= s.vendors, f"vendors on the wire {s.vendors}, skipped: {skipped}"
@@ -208,12 +223,30 @@ def _received(sub: Proc) -> int:
 
 def test_peers_refuse_or_confine_in_root_namespace(tmp_path: Path) -> None:
     # Cyclone in the root namespace: confined to lo (and says so); runs and exits normally.
-    res = subprocess.run([sys.executable, str(PEERS / "cyclone_pub.py"), "--count", "1",
-                          "--linger", "0", "--domain", "231"],
-                         capture_output=True, text=True, timeout=30, check=False)
+    res = subprocess.run(
+        [
+            sys.executable,
+            str(PEERS / "cyclone_pub.py"),
+            "--count",
+            "1",
+            "--linger",
+            "0",
+            "--domain",
+            "231",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
     assert res.returncode == 0, res.stderr
     assert "confined to lo" in res.stderr
     # Dust cannot be confined: it refuses before importing dust_dds at all.
-    res = subprocess.run([sys.executable, str(PEERS / "dust_pub.py")],
-                         capture_output=True, text=True, timeout=30, check=False)
+    res = subprocess.run(
+        [sys.executable, str(PEERS / "dust_pub.py")],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
     assert res.returncode == 3 and "refusing" in res.stderr

@@ -37,9 +37,19 @@ def test_sample_capture_matches_its_description(facts: dict[str, Any]) -> None:
 
     ip_to_host = {ip: name for name, ip in facts["hosts"].items()}
     found = sorted(
-        ({"host": ip_to_host[e.src_ip], "vendor": e.vendor, "kind": e.kind, "topic": e.topic,
-          "type": e.type_name, "partitions": list(e.partitions)} for e in sedp_endpoints(PCAP)),
-        key=lambda d: (d["topic"], d["kind"], d["host"]))
+        (
+            {
+                "host": ip_to_host[e.src_ip],
+                "vendor": e.vendor,
+                "kind": e.kind,
+                "topic": e.topic,
+                "type": e.type_name,
+                "partitions": list(e.partitions),
+            }
+            for e in sedp_endpoints(PCAP)
+        ),
+        key=lambda d: (d["topic"], d["kind"], d["host"]),
+    )
     assert found == facts["endpoints"]
 
 

@@ -54,8 +54,12 @@ def _locked(name: str) -> Iterator[Path]:
 
 
 def _fastdds_version() -> str:
-    res = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "libfastrtps-dev"],
-                         capture_output=True, text=True, check=False)
+    res = subprocess.run(
+        ["dpkg-query", "-W", "-f=${Version}", "libfastrtps-dev"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     return res.stdout.strip().replace(":", "_").replace("+", "_") or "unknown"
 
 
@@ -63,8 +67,9 @@ def fastdds_example(*, build: bool = True) -> Path:
     """Path of the built AdvancedConfigurationExample binary (built on first use)."""
     src = FASTDDS_EXAMPLES / FASTDDS_EXAMPLE
     if not (src / "CMakeLists.txt").is_file():
-        raise PeerUnavailable(f"Fast DDS example sources missing at {src} "
-                              f"(apt-get install {FASTDDS_PACKAGES})")
+        raise PeerUnavailable(
+            f"Fast DDS example sources missing at {src} (apt-get install {FASTDDS_PACKAGES})"
+        )
     lacking = [t for t in ("cmake", "make", "g++") if shutil.which(t) is None]
     if lacking:
         raise PeerUnavailable(f"building the Fast DDS example needs {', '.join(lacking)}")
@@ -77,13 +82,23 @@ def fastdds_example(*, build: bool = True) -> Path:
             raise PeerUnavailable(f"Fast DDS example not built yet ({binary})")
         shutil.rmtree(out, ignore_errors=True)
         shutil.copytree(src, out / "src")
-        for step in (["cmake", "-S", str(out / "src"), "-B", str(out / "build"),
-                      "-DCMAKE_BUILD_TYPE=Release"],
-                     ["cmake", "--build", str(out / "build"), "-j", "2"]):
+        for step in (
+            [
+                "cmake",
+                "-S",
+                str(out / "src"),
+                "-B",
+                str(out / "build"),
+                "-DCMAKE_BUILD_TYPE=Release",
+            ],
+            ["cmake", "--build", str(out / "build"), "-j", "2"],
+        ):
             res = subprocess.run(step, capture_output=True, text=True, check=False, timeout=600)
             if res.returncode != 0:
-                raise PeerUnavailable(f"building the Fast DDS example failed at {step[:2]}: "
-                                      f"{(res.stderr or res.stdout)[-800:]}")
+                raise PeerUnavailable(
+                    f"building the Fast DDS example failed at {step[:2]}: "
+                    f"{(res.stderr or res.stdout)[-800:]}"
+                )
         if not binary.is_file():
             raise PeerUnavailable(f"Fast DDS build produced no {binary}")
         log.info("built %s", binary)
@@ -100,19 +115,28 @@ def dust_python(*, install: bool = True) -> Path:
         if not install:
             raise PeerUnavailable(f"Dust DDS venv not prepared yet ({venv})")
         shutil.rmtree(venv, ignore_errors=True)
-        steps = [[sys.executable, "-m", "venv", str(venv)],
-                 [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                  DUST_REQUIREMENT]]
+        steps = [
+            [sys.executable, "-m", "venv", str(venv)],
+            [
+                str(python),
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                DUST_REQUIREMENT,
+            ],
+        ]
         for step in steps:
             try:
-                res = subprocess.run(step, capture_output=True, text=True, check=False,
-                                     timeout=300)
+                res = subprocess.run(step, capture_output=True, text=True, check=False, timeout=300)
             except subprocess.TimeoutExpired:
                 raise PeerUnavailable(f"{' '.join(step[:4])} timed out (no PyPI?)") from None
             if res.returncode != 0:
                 shutil.rmtree(venv, ignore_errors=True)
-                raise PeerUnavailable(f"preparing the Dust DDS venv failed: "
-                                      f"{(res.stderr or res.stdout)[-800:]}")
+                raise PeerUnavailable(
+                    f"preparing the Dust DDS venv failed: {(res.stderr or res.stdout)[-800:]}"
+                )
         if not _has_dust(python):
             raise PeerUnavailable("dust_dds does not import in its venv")
         return python

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ddsdoctor.registry import REGISTRY
-from tests.rules.case_runners import RUNNERS, sidecar
+from tests.rules.case_runners import RUNNERS, is_case, sidecar
 
 CASES = Path(__file__).parent / "cases"
 
@@ -22,11 +22,7 @@ NO_CASE_FILES = {
 
 
 def _cases() -> list[Path]:
-    return sorted(
-        p
-        for p in CASES.glob("DD*/*")
-        if p.suffix in RUNNERS and p.name.startswith(("pass_", "fail_"))
-    )
+    return sorted(p for p in CASES.glob("DD*/*") if is_case(p))
 
 
 @pytest.mark.parametrize("case", _cases(), ids=lambda p: f"{p.parent.name}/{p.name}")
@@ -44,6 +40,9 @@ def test_case(case: Path) -> None:
         assert sorted(f.location.line for f in mine) == sorted(meta["lines"])
     if "count" in meta:
         assert len(mine) == meta["count"]
+    if "nodes" in meta:
+        named = {n.strip() for f in mine for n in (f.location.node or "").split(",")}
+        assert named == set(meta["nodes"]), f"findings name nodes {named}"
     for f in mine:
         assert f.message and f.code not in f.message
         if f.location.path:
@@ -56,7 +55,7 @@ def test_every_rule_has_cases() -> None:
     for r in REGISTRY:
         if r.code in NO_CASE_FILES:
             continue
-        files = [p.name for p in (CASES / r.code).glob("*") if p.suffix in RUNNERS]
+        files = [p.name for p in (CASES / r.code).glob("*") if is_case(p)]
         if not any(n.startswith("fail_") for n in files) or not any(
             n.startswith("pass_") for n in files
         ):

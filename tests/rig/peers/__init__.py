@@ -45,35 +45,68 @@ def _flags(opts: dict[str, Any]) -> list[str]:
     return out
 
 
-def cyclone_pub(host: Host, topic: str = "rig_topic", *, name: str | None = None,
-                wait_ready: bool = True, **opts: Any) -> Proc:
+def cyclone_pub(
+    host: Host,
+    topic: str = "rig_topic",
+    *,
+    name: str | None = None,
+    wait_ready: bool = True,
+    **opts: Any,
+) -> Proc:
     """Cyclone publisher; options are cyclone_pub.py's flags as keywords (``count=0``,
     ``rate=10``, ``keys=4``, ``payload=1000``, ``partitions=[...]``,
     ``durability="transient_local"``, ``tl_depth=5``, ``reliability="best_effort"``,
     ``deadline=0.5``, ``liveliness="topic"``, ``ownership="exclusive"``, ``strength=3``,
     ``linger=-1``, ``domain=7``, ``wait_match=1``, ``user_data="..."``)."""
-    proc = host.python(PEERS / "cyclone_pub.py", "--topic", topic, *_flags(opts),
-                       name=name or f"{host.name}-pub-{topic}")
+    proc = host.python(
+        PEERS / "cyclone_pub.py",
+        "--topic",
+        topic,
+        *_flags(opts),
+        name=name or f"{host.name}-pub-{topic}",
+    )
     if wait_ready:
         proc.wait_for(READY)
     return proc
 
 
-def cyclone_sub(host: Host, topic: str = "rig_topic", *, name: str | None = None,
-                wait_ready: bool = True, **opts: Any) -> Proc:
+def cyclone_sub(
+    host: Host,
+    topic: str = "rig_topic",
+    *,
+    name: str | None = None,
+    wait_ready: bool = True,
+    **opts: Any,
+) -> Proc:
     """Cyclone subscriber; keywords as cyclone_sub.py's flags (``expect=N``, ``duration=S``,
     plus the QoS options of cyclone_pub)."""
-    proc = host.python(PEERS / "cyclone_sub.py", "--topic", topic, *_flags(opts),
-                       name=name or f"{host.name}-sub-{topic}")
+    proc = host.python(
+        PEERS / "cyclone_sub.py",
+        "--topic",
+        topic,
+        *_flags(opts),
+        name=name or f"{host.name}-sub-{topic}",
+    )
     if wait_ready:
         proc.wait_for(READY)
     return proc
 
 
-def fastdds(host: Host, role: str = "publisher", topic: str = "fastTopic", *,
-            partitions: Sequence[str] = (), reliable: bool = True, transient_local: bool = False,
-            interval_ms: int = 100, samples: int = 0, domain: int = 0, wait: int = 0,
-            name: str | None = None, wait_ready: bool = True) -> Proc:
+def fastdds(
+    host: Host,
+    role: str = "publisher",
+    topic: str = "fastTopic",
+    *,
+    partitions: Sequence[str] = (),
+    reliable: bool = True,
+    transient_local: bool = False,
+    interval_ms: int = 100,
+    samples: int = 0,
+    domain: int = 0,
+    wait: int = 0,
+    name: str | None = None,
+    wait_ready: bool = True,
+) -> Proc:
     """Fast DDS AdvancedConfigurationExample as ``publisher`` or ``subscriber``.
 
     Type on the wire: ``HelloWorld {uint32 index; char message[20]}`` (cyclone ``--type hello``).
@@ -97,8 +130,14 @@ def fastdds(host: Host, role: str = "publisher", topic: str = "fastTopic", *,
     return proc
 
 
-def dust_pub(host: Host, topic: str = "dust_topic", *, name: str | None = None,
-             wait_ready: bool = True, **opts: Any) -> Proc:
+def dust_pub(
+    host: Host,
+    topic: str = "dust_topic",
+    *,
+    name: str | None = None,
+    wait_ready: bool = True,
+    **opts: Any,
+) -> Proc:
     """Dust DDS publisher (type ``DustReading``); keywords as dust_pub.py's flags
     (``partitions``, ``transient_local``, ``best_effort``, ``count``, ``rate``, ``keys``,
     ``linger``, ``domain``). Raises PeerUnavailable when the venv cannot be prepared."""
@@ -109,8 +148,14 @@ def dust_pub(host: Host, topic: str = "dust_topic", *, name: str | None = None,
     return proc
 
 
-def ddsperf(host: Host, *mode: str, domain: int = 0, duration: float | None = None,
-            options: Sequence[str] = (), name: str | None = None) -> Proc:
+def ddsperf(
+    host: Host,
+    *mode: str,
+    domain: int = 0,
+    duration: float | None = None,
+    options: Sequence[str] = (),
+    name: str | None = None,
+) -> Proc:
     """Debian's ddsperf, e.g. ``ddsperf(h1, "pub", "1kHz", "size", "1k")`` or ``"pong"``."""
     argv = [str(_ddsperf_bin()), "-i", str(domain), *options]
     if duration is not None:

@@ -73,15 +73,27 @@ def exit_on_sigterm() -> None:
 def add_common_args(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--topic", default="rig_topic")
     ap.add_argument("--type", choices=sorted(TYPES), default="reading")
-    ap.add_argument("--partition", action="append", default=[],
-                    help="partition name (repeat for several; none = default partition)")
+    ap.add_argument(
+        "--partition",
+        action="append",
+        default=[],
+        help="partition name (repeat for several; none = default partition)",
+    )
     ap.add_argument("--durability", choices=sorted(DURABILITY), default="volatile")
     ap.add_argument("--reliability", choices=["reliable", "best_effort"], default="reliable")
-    ap.add_argument("--depth", type=int, default=0,
-                    help="History KeepLast depth; 0 = KeepAll (default: no sample is lost)")
-    ap.add_argument("--tl-depth", type=int, default=0,
-                    help="DurabilityService history depth: the late-joiner history of a "
-                         "TRANSIENT_LOCAL writer (Cyclone default 1; test-rig.md section 4)")
+    ap.add_argument(
+        "--depth",
+        type=int,
+        default=0,
+        help="History KeepLast depth; 0 = KeepAll (default: no sample is lost)",
+    )
+    ap.add_argument(
+        "--tl-depth",
+        type=int,
+        default=0,
+        help="DurabilityService history depth: the late-joiner history of a "
+        "TRANSIENT_LOCAL writer (Cyclone default 1; test-rig.md section 4)",
+    )
     ap.add_argument("--domain", type=int, default=0)
     ap.add_argument("--deadline", type=float, default=0.0, help="Deadline period in s (0 = off)")
     ap.add_argument("--liveliness", choices=["automatic", "participant", "topic"], default=None)
@@ -104,19 +116,28 @@ def endpoint_qos(a: argparse.Namespace, *, writer: bool) -> Qos:
         policies.append(Policy.Reliability.BestEffort)
     policies.append(Policy.History.KeepAll if a.depth == 0 else Policy.History.KeepLast(a.depth))
     if a.tl_depth and writer:
-        policies.append(Policy.DurabilityService(
-            cleanup_delay=0, history=Policy.History.KeepLast(a.tl_depth),
-            max_samples=-1, max_instances=-1, max_samples_per_instance=-1))
+        policies.append(
+            Policy.DurabilityService(
+                cleanup_delay=0,
+                history=Policy.History.KeepLast(a.tl_depth),
+                max_samples=-1,
+                max_instances=-1,
+                max_samples_per_instance=-1,
+            )
+        )
     if a.deadline:
         policies.append(Policy.Deadline(_ns(a.deadline)))
     if a.liveliness:
-        kind = {"automatic": Policy.Liveliness.Automatic,
-                "participant": Policy.Liveliness.ManualByParticipant,
-                "topic": Policy.Liveliness.ManualByTopic}[a.liveliness]
+        kind = {
+            "automatic": Policy.Liveliness.Automatic,
+            "participant": Policy.Liveliness.ManualByParticipant,
+            "topic": Policy.Liveliness.ManualByTopic,
+        }[a.liveliness]
         policies.append(kind(lease_duration=_ns(a.lease)))
     if a.ownership:
-        policies.append(Policy.Ownership.Exclusive if a.ownership == "exclusive"
-                        else Policy.Ownership.Shared)
+        policies.append(
+            Policy.Ownership.Exclusive if a.ownership == "exclusive" else Policy.Ownership.Shared
+        )
         if writer and a.ownership == "exclusive":
             policies.append(Policy.OwnershipStrength(a.strength))
     if a.name:

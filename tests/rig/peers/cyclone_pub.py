@@ -28,10 +28,18 @@ def main() -> int:
     ap.add_argument("--rate", type=float, default=10.0, help="samples/s; 0 = back to back")
     ap.add_argument("--keys", type=int, default=1, help="instances (sensor_id 0..keys-1)")
     ap.add_argument("--payload", type=int, default=0, help="payload string length in bytes")
-    ap.add_argument("--linger", type=float, default=-1,
-                    help="seconds to stay after the last write; -1 = until stopped")
-    ap.add_argument("--wait-match", type=int, default=0,
-                    help="wait for this many matched readers before writing")
+    ap.add_argument(
+        "--linger",
+        type=float,
+        default=-1,
+        help="seconds to stay after the last write; -1 = until stopped",
+    )
+    ap.add_argument(
+        "--wait-match",
+        type=int,
+        default=0,
+        help="wait for this many matched readers before writing",
+    )
     ap.add_argument("--wait-timeout", type=float, default=30.0)
     ap.add_argument("--user-data", default=None, help="participant USER_DATA (text)")
     a = ap.parse_args()
@@ -42,8 +50,9 @@ def main() -> int:
     tp = Topic(dp, a.topic, TYPES[a.type])
     pub = Publisher(dp, qos=group_qos(a))
     wr = DataWriter(pub, tp, qos=endpoint_qos(a, writer=True))
-    say(f"READY writer topic={a.topic} partitions={','.join(a.partition)} "
-        f"durability={a.durability}")
+    say(
+        f"READY writer topic={a.topic} partitions={','.join(a.partition)} durability={a.durability}"
+    )
 
     state = {"matched": -1, "incompatible": 0}
 

@@ -26,8 +26,9 @@ def main() -> int:
     tp = Topic(dp, a.topic, data_type)
     sub = Subscriber(dp, qos=group_qos(a))
     rd = DataReader(sub, tp, qos=endpoint_qos(a, writer=False))
-    say(f"READY reader topic={a.topic} partitions={','.join(a.partition)} "
-        f"durability={a.durability}")
+    say(
+        f"READY reader topic={a.topic} partitions={','.join(a.partition)} durability={a.durability}"
+    )
 
     matched, incompatible, received = -1, 0, 0
     last_report, reported = time.monotonic(), 0

@@ -17,8 +17,11 @@ from dataclasses import dataclass
 from _netcheck import in_named_netns
 
 if not in_named_netns():
-    print("dust_pub: refusing to start outside a named network namespace "
-          "(Dust DDS cannot be confined to lo)", file=sys.stderr)
+    print(
+        "dust_pub: refusing to start outside a named network namespace "
+        "(Dust DDS cannot be confined to lo)",
+        file=sys.stderr,
+    )
     raise SystemExit(3)
 
 import dust_dds as dds
@@ -55,15 +58,21 @@ def main() -> int:
     factory = dds.DomainParticipantFactory.get_instance()
     dp = factory.create_participant(a.domain)
     topic = dp.create_topic(a.topic, DustReading)
-    pub_qos = dds.PublisherQos(partition=dds.PartitionQosPolicy(a.partition)) \
-        if a.partition else None
+    pub_qos = (
+        dds.PublisherQos(partition=dds.PartitionQosPolicy(a.partition)) if a.partition else None
+    )
     pub = dp.create_publisher(pub_qos)
-    kind = dds.DurabilityQosPolicyKind.TransientLocal if a.transient_local \
+    kind = (
+        dds.DurabilityQosPolicyKind.TransientLocal
+        if a.transient_local
         else dds.DurabilityQosPolicyKind.Volatile
+    )
     rel = dds.ReliabilityQosPolicy(
-        dds.ReliabilityQosPolicyKind.BestEffort if a.best_effort
+        dds.ReliabilityQosPolicyKind.BestEffort
+        if a.best_effort
         else dds.ReliabilityQosPolicyKind.Reliable,
-        dds.DurationKind.Finite(dds.Duration(1, 0)))
+        dds.DurationKind.Finite(dds.Duration(1, 0)),
+    )
     wq = dds.DataWriterQos(durability=dds.DurabilityQosPolicy(kind), reliability=rel)
     wr = pub.create_datawriter(topic, wq)
     print(f"READY writer topic={a.topic} partitions={','.join(a.partition)}", flush=True)

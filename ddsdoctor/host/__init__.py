@@ -1,0 +1,1 @@
+"""Facts about the machine a configuration runs on, read once and handed to rules as values."""
