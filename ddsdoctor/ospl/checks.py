@@ -117,7 +117,8 @@ def _string(spec: Spec) -> Checker | None:
     return check
 
 
-def _compile(spec: Spec) -> Checker | None:
+def compiled(spec: Spec) -> Checker | None:
+    """The validator's check of one item's value, or None when it checks nothing."""
     kind = spec.kind
     if kind is Kind.BOOLEAN:
         return _boolean
@@ -130,15 +131,9 @@ def _compile(spec: Spec) -> Checker | None:
     return None
 
 
-_CHECKERS: dict[str, Checker | None] = {}
-
-
 def validator_problem(spec: Spec, value: str) -> Problem | None:
     """What the configuration validator says about a value, or None if it accepts it."""
-    try:
-        checker = _CHECKERS[spec.path]
-    except KeyError:
-        checker = _CHECKERS[spec.path] = _compile(spec)
+    checker = compiled(spec)
     return None if checker is None else checker(value)
 
 

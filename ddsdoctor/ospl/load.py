@@ -158,7 +158,7 @@ class OsplDocument:
     def single_process(self) -> bool:
         value = self.text_at("Domain/SingleProcess")
         # u_domain.c: case-insensitive prefix compare with "TRUE"
-        return bool(value) and value.upper().startswith("TRUE")
+        return value is not None and value.upper().startswith("TRUE")
 
     # -- locations ---------------------------------------------------------------------------
     def locate(self, hit: Hit) -> Location:

@@ -25,6 +25,8 @@ FLT_MIN, FLT_MAX = 1.1754943508222875e-38, 3.4028234663852886e38  # cfg_metaConf
 DBL_MIN, DBL_MAX = 2.2250738585072014e-308, 1.7976931348623157e308
 
 _HEX = frozenset("0123456789abcdefABCDEF")
+_PLAIN_INT = re.compile(r"-?(?:0|[1-9][0-9]*)\Z")  # no octal, hex, sign '+' or spaces
+_PLAIN_FLOAT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?\Z")
 # strtod's subject sequence (C99 7.20.1.3) in the C locale; the exponent is consumed only
 # when digits follow it, and "0x" without hex digits parses as "0".
 _FLOAT = re.compile(
@@ -113,6 +115,8 @@ def full_int(text: str, bits: int = 32) -> int | None:
 
     The cast wraps: ``4294967296`` reads as 0. An empty string is 0, as in C.
     """
+    if _PLAIN_INT.match(text) and len(text) < 19:  # fast path: a short plain decimal
+        return wrap(int(text), bits) if bits < 64 else int(text)
     value, end = strtol(text, 64, True)
     if end != len(text) and text:
         return None
@@ -121,6 +125,8 @@ def full_int(text: str, bits: int = 32) -> int | None:
 
 def full_float(text: str, single: bool = True) -> float | None:
     """``strtof``/``strtod`` consuming the whole text (validator float); else None."""
+    if _PLAIN_FLOAT.match(text):  # fast path: plain decimal notation reads the same in Python
+        return to_float32(float(text)) if single else float(text)
     value, end = strtod(text)
     if end != len(text) and text:
         return None
