@@ -158,6 +158,9 @@ def unknown_element(model: Metaconfig, el: Any, parent: Spec) -> Found:
         if tag in runtime.DDSI2_ALIASES:
             return Found(Issue.UNKNOWN_ELEMENT, el, parent, detail="alias",
                          candidates=(runtime.DDSI2_ALIASES[tag],))
+        if where in runtime.DDSI2_UNDESCRIBED:
+            return Found(Issue.UNKNOWN_ELEMENT, el, parent, detail="undescribed",
+                         candidates=(runtime.DDSI2_UNDESCRIBED[where],))
     elsewhere = model.by_name.get(tag)
     if elsewhere:
         ranked = sorted(

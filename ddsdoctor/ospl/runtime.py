@@ -31,6 +31,8 @@ DDSI2_MOVED: dict[str, str] = {
     "Internal/MaxMessageSize": "General/MaxMessageSize",
     "Internal/FragmentSize": "General/FragmentSize",
 }
+# In DDSI2's own table but not in the metaconfig: DDSI2 reads it, the validator refuses it.
+DDSI2_UNDESCRIBED: dict[str, str] = {"Sizing/ReceiveBufferSize": "1 MiB"}
 # Listed in the merged metaconfig but absent from DDSI2's own table: DDSI2 logs
 # "config: DDSI2EService/Sizing/Watermarks: unknown element" and exits.
 DDSI2_UNKNOWN = {"Sizing/Watermarks": "Internal/Watermarks"}

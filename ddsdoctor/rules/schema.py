@@ -46,13 +46,15 @@ def unknown_element(doc: OsplDocument) -> Iterator[Hit]:
     'OpenSplice/Domain' the child element 'X' is not allowed`` and the domain (or, in
     single-process mode, the application) does not start. Services that read the file never
     look at the element, so even without the validator the setting has no effect. Inside a
-    ``DDSI2Service`` section DDSI2's own parser also refuses it (``config: ...: unknown
-    element``) and the service exits.
+    ``DDSI2Service`` section DDSI2's own parser, which has its own list of names, also exits
+    (``config: ...: unknown element``) unless it knows the name: it knows a few the
+    description lacks (``Sizing/ReceiveBufferSize``, ``Unsupported`` for ``Internal``),
+    which are reported with that explanation.
 
-    This is an error when the name is close to a known one (the finding suggests it) or sits
-    in a DDSI2 section. Otherwise it is a warning: the element is not in OpenSplice 6.9's
-    description, but a newer commercial release may document it; check your release's
-    Deployment Guide and suppress the finding if it does.
+    This is an error when the name is close to a known one (the finding suggests it).
+    Otherwise it is a warning: the element is not in OpenSplice 6.9's description, but a
+    newer commercial release may document it; check your release's Deployment Guide and
+    suppress the finding if it does.
 
     Fix: correct the name (see the suggestion), or remove the element. Misplaced elements and
     names with the wrong case have their own codes (DD202, DD204).
@@ -70,14 +72,25 @@ def unknown_element(doc: OsplDocument) -> Iterator[Hit]:
                 at=f.element, hint=f"rename it to <{f.candidates[0]}>", evidence=evidence,
             )
             continue
-        fatal = bool(f.candidates) or in_ddsi2(f)
-        ddsi2 = "; DDSI2 also refuses unknown elements and exits" if in_ddsi2(f) else ""
+        if f.detail == "undescribed":
+            yield Hit(
+                f"<{tag}> is read by DDSI2 (default {f.candidates[0]}) but missing from "
+                f"OpenSplice's description of <{parent}>: {_REFUSED}",
+                at=f.element, hint="remove it, or disable validation for this file knowingly",
+                evidence=evidence,
+            )
+            continue
+        fatal = bool(f.candidates)
+        ddsi2 = (
+            "; DDSI2, which has its own list of names, exits with 'unknown element' too unless "
+            "it knows the name" if in_ddsi2(f) else ""
+        )
         message = (
             f"<{tag}> is not a known child of <{parent}>: {_REFUSED}{ddsi2}"
             if fatal
             else f"<{tag}> is not in OpenSplice 6.9's description of <{parent}>: the 6.9 "
-            f"validator rejects the file and no service reads it (a newer commercial release "
-            f"may know it)"
+            f"validator rejects the file and no service reads it{ddsi2} (a newer commercial "
+            f"release may know it)"
         )
         yield Hit(
             message, at=f.element, hint=_mean(f.candidates) or "remove it",
@@ -130,12 +143,12 @@ def unknown_attribute(doc: OsplDocument) -> Iterator[Hit]:
 
     The configuration validator logs ``Element 'X': attribute 'Y' not allowed`` and the
     domain does not start; the services never read the attribute. Inside a DDSI2 section
-    DDSI2 itself also refuses it and exits.
+    DDSI2 itself also exits unless its own list of names knows it.
 
-    As for elements (DD201), this is an error when the name is close to a known attribute or
-    sits in a DDSI2 section, and a warning otherwise, because a newer commercial release may
-    know it. Rubin's configurations, for example, set ``enabled`` on the durability
-    ``<Tracing>`` element, which OpenSplice 6.9 does not describe (only ``synchronous``).
+    As for elements (DD201), this is an error when the name is close to a known attribute,
+    and a warning otherwise, because a newer commercial release may know it. Rubin's
+    configurations, for example, set ``enabled`` on the durability ``<Tracing>`` element,
+    which OpenSplice 6.9 does not describe (only ``synchronous``).
 
     Fix: correct or remove the attribute.
 
@@ -143,7 +156,7 @@ def unknown_attribute(doc: OsplDocument) -> Iterator[Hit]:
     """
     for f in of(doc, Issue.UNKNOWN_ATTRIBUTE):
         tag = f.element.tag
-        fatal = bool(f.candidates) or in_ddsi2(f)
+        fatal = bool(f.candidates)
         known = ", ".join(f.spec.attributes) if f.spec and f.spec.attributes else "none"
         if fatal:
             message = f"<{tag}> has no attribute '{f.attr}' (known: {known}): {_REFUSED}"
