@@ -74,3 +74,11 @@ def test_rubin_configs_known_findings(corpus_findings: list[Finding]) -> None:
     # durability <Tracing enabled="..."> is not in OpenSplice 6.9's description
     shmem = "lsst-ts__ts_ddsconfig__python__lsst__ts__ddsconfig__data__config__ospl-shmem.xml"
     assert "DD203" in by_file[shmem]
+
+
+def test_config_that_ran_on_real_opensplice_is_clean() -> None:
+    """s1_ospl.xml started OpenSplice 6.9 CE with validation on (opensplice-lab logs)."""
+    lab = CORPUS / "opensplice-lab" / "s1-sp-3hosts-domain0" / "s1_ospl.xml"
+    if not lab.is_file():
+        pytest.skip(f"lab config not found at {lab}")
+    assert [f for f in _check([lab]) if f.code.startswith("DD2")] == []
