@@ -77,7 +77,7 @@ def test_rubin_configs_known_findings(corpus_findings: list[Finding]) -> None:
 
 
 def test_config_that_ran_on_real_opensplice_is_clean() -> None:
-    """s1_ospl.xml started OpenSplice 6.9 CE with validation on (opensplice-lab logs)."""
+    """s1_ospl.xml ran OpenSplice 6.9 CE: the lab logs show the domain and services up."""
     lab = CORPUS / "opensplice-lab" / "s1-sp-3hosts-domain0" / "s1_ospl.xml"
     if not lab.is_file():
         pytest.skip(f"lab config not found at {lab}")
