@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ddsdoctor.findings import Severity
+from ddsdoctor.ospl.checks import suggestions
 from ddsdoctor.ospl.load import OsplDocument
 from ddsdoctor.ospl.schema import metaconfig
 from ddsdoctor.registry import Hit, Subject, rule
@@ -152,7 +153,7 @@ def service_without_section(doc: OsplDocument) -> Iterator[Hit]:
         hint = None
         if near:
             kind, name, _ = near[0]
-            hint = f"there is a <{kind} name=\"{name}\">: kind and name must both match"
+            hint = f"there is a <{kind} name=\"{name}\">: kind and name (case-sensitive) must match"
         yield Hit(
             f"<Service name=\"{le.name}\"> runs '{le.command}', which reads a <{le.section} "
             f"name=\"{le.name}\"> section, and there is none: {_REFUSED}",
@@ -191,13 +192,20 @@ def section_not_run(doc: OsplDocument) -> Iterator[Hit]:
                 f"a second <{kind} name=\"{name}\">: each Domain/Service pairs with one section"
             )
             hint = "merge the two sections"
+        elif services and services[0].name != name:
+            le = services[0]
+            message = (
+                f"<{kind} name=\"{name}\"> is not run: the service is named \"{le.name}\" and "
+                f"OpenSplice compares the names case-sensitively"
+            )
+            hint = f"write name=\"{le.name}\""
         elif services:
             le = services[0]
             message = (
                 f"<{kind} name=\"{name}\"> is not run: <Service name=\"{le.name}\"> runs "
-                f"'{le.command}', which reads <{le.section or 'nothing known'}>"
+                f"'{le.command}', which reads <{le.section}>, not <{kind}>"
             )
-            hint = "make the service name and command match this section"
+            hint = "make the service's command match this section"
         else:
             message = f"<{kind} name=\"{name}\"> is not run by any Domain/Service"
             hint = f"add <Service name=\"{name}\"> to Domain, or delete the section"
@@ -252,10 +260,21 @@ def unknown_command(doc: OsplDocument) -> Iterator[Hit]:
             "the validator accepts it only if it is an executable on the node's PATH"
             if maybe else _REFUSED
         )
+        key = command_key(le.command)
+        read_as = f" (read as '{key}')" if key != le.command else ""
+        close = suggestions(key, metaconfig().commands)
+        directory, _, base = le.command.replace("\\", "/").rpartition("/")
+        dotted_dir = "." in directory and "." not in base
+        hint = (
+            "the validator cuts the command at its last '.', here inside a directory name: "
+            "use a path without dots or the plain command name"
+            if dotted_dir
+            else f"did you mean {' or '.join(close)}?" if close else f"use one of {known}"
+        )
         yield Hit(
-            f"<Service name=\"{le.name}\"> command '{le.command}' (read as "
-            f"'{command_key(le.command)}') maps to no OpenSplice service: {tail}",
-            at=at, text=True, hint=f"use one of {known}",
+            f"<Service name=\"{le.name}\"> command '{le.command}'{read_as} maps to no "
+            f"OpenSplice service: {tail}",
+            at=at, text=True, hint=hint,
             evidence=_says(le.name, le.command, f"command '{le.command}' is incorrect"),
             severity=Severity.WARNING if maybe else None,
         )
