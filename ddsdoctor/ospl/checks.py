@@ -61,10 +61,10 @@ def _fmt(x: float) -> str:
 def _numeric(spec: Spec) -> Checker:
     lo, hi = _bounds(spec)
     what = {
-        Kind.INT: "an integer (decimal, 0x hex or 0 octal)",
-        Kind.LONG: "an integer (decimal, 0x hex or 0 octal)",
-        Kind.FLOAT: "a number",
-        Kind.DOUBLE: "a number",
+        Kind.INT: "a 32-bit integer (decimal, 0x hex or 0 octal)",
+        Kind.LONG: "a 64-bit integer (decimal, 0x hex or 0 octal)",
+        Kind.FLOAT: "a number (float)",
+        Kind.DOUBLE: "a number (double)",
     }.get(spec.kind, "")
 
     def check(text: str) -> Problem | None:

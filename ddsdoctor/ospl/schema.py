@@ -42,15 +42,6 @@ class Kind(enum.Enum):
             return cls.ELEMENT
         return cls(tag.removeprefix("leaf").removeprefix("attribute"))
 
-    @property
-    def label(self) -> str:
-        return {
-            Kind.ELEMENT: "container element", Kind.EMPTY: "empty element",
-            Kind.BOOLEAN: "boolean", Kind.INT: "32-bit integer", Kind.LONG: "64-bit integer",
-            Kind.SIZE: "size", Kind.FLOAT: "float", Kind.DOUBLE: "double",
-            Kind.ENUM: "enumeration", Kind.STRING: "string",
-        }[self]
-
 
 @dataclass(frozen=True, slots=True)
 class Spec:

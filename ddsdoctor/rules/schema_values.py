@@ -51,8 +51,7 @@ def invalid_value(doc: OsplDocument) -> Iterator[Hit]:
     for f in of(doc, Issue.INVALID_VALUE):
         assert f.spec is not None
         yield Hit(
-            f"{what(f)} value '{f.value}' {f.detail} ({f.spec.kind.label}){_untrimmed(f)}: "
-            f"{_REFUSED}",
+            f"{what(f)} value '{f.value}' {f.detail}{_untrimmed(f)}: {_REFUSED}",
             at=f.element, attr=f.attr, text=f.text,
             hint="write true or false" if f.spec.kind is Kind.BOOLEAN else None,
             evidence=_evidence(f),
