@@ -72,8 +72,6 @@ class RuleSelection:
         return best_pos > 0 and best_pos > best_neg
 
     def file_ignores(self, path: str) -> list[str]:
-        if not self.per_file_ignores:  # the common case; PurePosixPath is costly per rule
-            return []
         posix = PurePosixPath(path.replace("\\", "/"))
         out: list[str] = []
         for pattern, codes in self.per_file_ignores.items():

@@ -35,13 +35,11 @@ _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _HOSTILE_DTD = re.compile(rb"<!ENTITY|\bSYSTEM\b|\bPUBLIC\b")
 # Comments, CDATA, PIs and the doctype are skipped; what is left are start tags. Attribute
 # values may contain '>' but never '<', so '<' + name always starts a tag.
-# A start tag runs to the first '>' outside quotes; matching it whole keeps the scan in C.
 _TOKENS = re.compile(
     r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<!DOCTYPE(?:[^\[>]*\[.*?\])?[^>]*>"
-    r"""|<([^\s/>!?][^\s/>]*)(?:[^>"']|"[^"]*"|'[^']*')*(>?)""",
+    r"|<([^\s/>!?][^\s/>]*)",
     re.DOTALL,
 )
-_NEWLINE = re.compile("\n")
 _ATTR = re.compile(r"""([^\s=/>]+)\s*=\s*("[^"]*"|'[^']*')""")
 
 
@@ -49,8 +47,7 @@ _ATTR = re.compile(r"""([^\s=/>]+)\s*=\s*("[^"]*"|'[^']*')""")
 class _Tag:
     start: int  # offset of '<'
     end: int  # offset just past the closing '>' of the start tag
-    name_end: int  # offset just past the tag name
-    attrs: dict[str, int] | None = None  # attribute name -> offset of its name, when needed
+    attrs: dict[str, int]  # attribute name -> offset of its name
 
 
 class XmlDocument:
@@ -76,11 +73,12 @@ class XmlDocument:
         for m in _TOKENS.finditer(text):
             if m.group(1) is None:
                 continue
-            end = m.end() if m.group(2) else _tag_end(text, m.end())
-            tags.append(_Tag(m.start(), end, m.end(1)))
+            end = _tag_end(text, m.end())
+            attrs = {a.group(1): a.start(1) for a in _ATTR.finditer(text, m.end(), end)}
+            tags.append(_Tag(m.start(), end, attrs))
         self._tags = tags
         starts = [0]
-        starts.extend(m.end() for m in _NEWLINE.finditer(text))  # in C, not per character
+        starts.extend(i + 1 for i, ch in enumerate(text) if ch == "\n")
         self._line_starts = starts
 
     def line_col(self, offset: int) -> tuple[int, int]:
@@ -99,15 +97,10 @@ class XmlDocument:
         i = self._index.get(el)
         if i is None or i >= len(self._tags):
             line = getattr(el, "sourceline", None) or 1
-            starts = self._line_starts or [0]
-            return starts[min(line, len(starts)) - 1]
+            return self._line_starts[min(line, len(self._line_starts)) - 1]  # type: ignore[index]
         tag = self._tags[i]
-        if attr is not None:
-            if tag.attrs is None:
-                found = _ATTR.finditer(self.text, tag.name_end, tag.end)
-                tag.attrs = {a.group(1): a.start(1) for a in found}
-            if attr in tag.attrs:
-                return tag.attrs[attr]
+        if attr is not None and attr in tag.attrs:
+            return tag.attrs[attr]
         if text:
             pos = tag.end
             while pos < len(self.text) and self.text[pos] in " \t\r\n":

@@ -8,11 +8,8 @@ Nothing warns about an unset variable: it silently becomes an empty string.
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Iterator
 from typing import Any
-
-from lxml import etree
 
 from ddsdoctor.findings import Severity
 from ddsdoctor.ospl.expand import Expansion
@@ -24,39 +21,20 @@ _BARE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _FREE_TEXT = frozenset({"Description", "UserEntropy", "Arguments"})
 
 
-_RAW: weakref.WeakKeyDictionary[OsplDocument, list[tuple[Any, str | None, str]]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _dollar_values(doc: OsplDocument) -> list[tuple[Any, str | None, str]]:
-    """Every raw element text and attribute value that contains a '$', found once per document.
-
-    Five rules need them; one pass (skipped when the source holds no '$' and no character
-    reference that could produce one) keeps ``check`` fast.
-    """
-    found = _RAW.get(doc)
-    if found is None:
-        found = []
-        source = doc.xml.text
-        if "$" in source or "&#" in source:
-            for el in doc.root.iter(etree.Element):
-                text = el.text
-                if text and "$" in text:
-                    found.append((el, None, text))
-                for name, value in el.items():
-                    if "$" in value:
-                        found.append((el, name, value))
-        _RAW[doc] = found
-    return found
-
-
 def _values(doc: OsplDocument) -> Iterator[tuple[Any, str | None, Expansion]]:
-    """Every element text and attribute value that contains a '$', with its expansion."""
-    for el, name, _ in _dollar_values(doc):
-        exp = doc.expansion(el, name)
-        if exp is not None:
-            yield el, name, exp
+    """Every element text and attribute value that contains a '$'."""
+    for el in doc.root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.text and "$" in el.text:
+            exp = doc.expansion(el)
+            if exp is not None:
+                yield el, None, exp
+        for name, value in el.attrib.items():
+            if "$" in value:
+                exp = doc.expansion(el, name)
+                if exp is not None:
+                    yield el, name, exp
 
 
 def _hit(el: Any, attr: str | None, message: str, **kw: Any) -> Hit:
@@ -201,11 +179,17 @@ def bare_dollar(doc: OsplDocument) -> Iterator[Hit]:
 
     Reference: OpenSplice ``ut_expand_envvars.c`` (``ut_expand_envvars`` only handles ``${``).
     """
-    for el, attr, raw in _dollar_values(doc):
-        for m in _BARE.finditer(raw):
-            yield _hit(
-                el, attr,
-                f"{_what(el, attr)}: '${m.group(1)}' is not expanded by OpenSplice (only "
-                f"${{...}} is); the value keeps the literal text",
-                hint=f"write ${{{m.group(1)}}}",
-            )
+    for el in doc.root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        items = [(None, el.text)] + list(el.attrib.items())
+        for attr, raw in items:
+            if not raw or "$" not in raw:
+                continue
+            for m in _BARE.finditer(raw):
+                yield _hit(
+                    el, attr,
+                    f"{_what(el, attr)}: '${m.group(1)}' is not expanded by OpenSplice (only "
+                    f"${{...}} is); the value keeps the literal text",
+                    hint=f"write ${{{m.group(1)}}}",
+                )
