@@ -13,8 +13,8 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from ddsdoctor.ospl import conversions as v
 from ddsdoctor.ospl import runtime
-from ddsdoctor.ospl import values as v
 from ddsdoctor.ospl.issues import Found, Issue
 from ddsdoctor.ospl.load import OsplDocument
 from ddsdoctor.ospl.schema import Kind, Metaconfig, Spec, metaconfig
@@ -190,20 +190,6 @@ def _failure_action(doc: OsplDocument, value: str) -> tuple[Issue, str, bool] | 
     return Issue.FAILURE_ACTION, value.lower(), False
 
 
-def _aligner_wait(doc: OsplDocument, value: str) -> tuple[Issue, str, bool] | None:
-    number = v.full_float(value, single=False)
-    if number is None or number in (0.0, 1.0):
-        return None
-    return Issue.ALIGNER_WAIT, _fmt(number), False
-
-
-def _database_size(doc: OsplDocument, value: str) -> tuple[Issue, str, bool] | None:
-    size = v.user_size(value)
-    if size is None or size >= runtime.DATABASE_MIN_SIZE or doc.single_process():
-        return None
-    return Issue.DATABASE_SIZE, str(size), False
-
-
 def _ddsi2_value(check: Callable[[str], str | None]) -> Hook:
     def hook(doc: OsplDocument, value: str) -> tuple[Issue, str, bool] | None:
         problem = check(value)
@@ -227,8 +213,6 @@ def hooks() -> dict[str, Hook]:
     out: dict[str, Hook] = {
         "OpenSplice/Domain/Id": _domain_id,
         "OpenSplice/Domain/Service/FailureAction": _failure_action,
-        "OpenSplice/DurabilityService/Network/Alignment/TimeToWaitForAligner": _aligner_wait,
-        "OpenSplice/Domain/Database/Size": _database_size,
     }
     for section in runtime.DDSI2_SECTIONS:
         spec = model.section(section)

@@ -28,8 +28,6 @@ class Issue(enum.Enum):
     # values the validator accepts but a service reads otherwise
     DOMAIN_ID = "domain-id"
     FAILURE_ACTION = "failure-action"
-    ALIGNER_WAIT = "aligner-wait"
-    DATABASE_SIZE = "database-size"
 
 
 @dataclass(frozen=True, slots=True)

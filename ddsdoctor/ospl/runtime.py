@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ddsdoctor.ospl import values as v
+from ddsdoctor.ospl import conversions as v
 
 DDSI2_SECTIONS = ("DDSI2Service", "DDSI2EService")
 
@@ -45,7 +45,6 @@ DDSI2E_CHANNEL_THREAD = re.compile(r"(?:xmit|dq|tev)\.[^.]+\Z")
 # spliced (serviceMonitor) compares FailureAction case-sensitively; anything else -> skip.
 FAILURE_ACTIONS = ("kill", "restart", "skip", "systemhalt")
 DOMAIN_ID_MAX = 230  # u_domainNew and DDSI2 uf_domainId refuse larger ids
-DATABASE_MIN_SIZE = 5 * 1024 * 1024  # u_domain.c minimal shared-memory database (64-bit)
 
 
 class Unit(enum.Enum):

@@ -3,6 +3,8 @@
 OpenSplice's metaconfig describes many DDSI2 settings as free strings and some enumerations
 case-insensitively, while the services parse them with their own, different rules. These
 findings say which service does what at start-up (``ospl/runtime.py`` holds the facts).
+``TimeToWaitForAligner`` (DD422) and a too small ``Database/Size`` (DD430) belong to the
+durability rules and are not repeated here.
 """
 
 from __future__ import annotations
@@ -110,50 +112,6 @@ def failure_action_case(doc: OsplDocument) -> Iterator[Hit]:
             f"case-sensitively and uses 'skip' instead of '{f.detail}' for service "
             f"'{name}'{consequence}",
             at=f.element, text=True, hint=f"write {f.detail}",
-        )
-
-
-@rule("DD233", "schema.aligner-wait-time", Severity.WARNING, Subject.OSPL)
-def aligner_wait_time(doc: OsplDocument) -> Iterator[Hit]:
-    """``TimeToWaitForAligner`` other than 0.0 or 1.0: durability waits forever instead.
-
-    The metaconfig allows 0.0..1.0, but the durability service only understands 0.0 (do not
-    wait for an aligner) and 1.0 (wait until one appears). Any other value is replaced by 1.0
-    with a warning, so a node configured to give up after half a second waits indefinitely
-    for an aligner.
-
-    Fix: use 0.0 or 1.0.
-
-    Reference: OpenSplice ``src/services/durability/code/d_configuration.c``;
-    ``../shared/reference/opensplice-facts.md`` §1.6.
-    """
-    for f in of(doc, Issue.ALIGNER_WAIT):
-        yield Hit(
-            f"<TimeToWaitForAligner> {f.detail} is neither 0.0 nor 1.0: the durability service "
-            f"replaces it by 1.0 and waits for an aligner indefinitely",
-            at=f.element, text=True, hint="use 0.0 (do not wait) or 1.0 (wait)",
-        )
-
-
-@rule("DD234", "schema.database-size-minimum", Severity.WARNING, Subject.OSPL)
-def database_size_minimum(doc: OsplDocument) -> Iterator[Hit]:
-    """A shared-memory ``Database/Size`` below the minimum OpenSplice uses anyway.
-
-    In shared-memory mode the domain refuses databases smaller than its minimum (5 MiB on
-    64-bit platforms), logs ``Incorrect database size, using minimal database size 0x...`` and
-    uses the minimum instead. The configured value is therefore not what runs, and a node sized
-    that small will run out of shared memory quickly. Single-process mode is not concerned.
-
-    Fix: size the database for the system (Rubin uses hundreds of MiB), at least 5 MiB.
-
-    Reference: OpenSplice ``src/user/code/u_domain.c``;
-    ``../shared/reference/opensplice-facts.md`` §1.4.
-    """
-    for f in of(doc, Issue.DATABASE_SIZE):
-        yield Hit(
-            f"<Size> '{f.value}' is {f.detail} bytes, below the shared-memory minimum of "
-            f"{runtime.DATABASE_MIN_SIZE} bytes (5 MiB): the domain uses the minimum instead",
-            at=f.element, text=True, hint="set at least 5M",
         )
 
 

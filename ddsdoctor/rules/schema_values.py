@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ddsdoctor.findings import Severity
-from ddsdoctor.ospl import values
+from ddsdoctor.ospl import conversions
 from ddsdoctor.ospl.checks import suggestions
 from ddsdoctor.ospl.issues import Found, Issue, says_incorrect, what
 from ddsdoctor.ospl.load import OsplDocument
@@ -127,7 +127,7 @@ def size_unit(doc: OsplDocument) -> Iterator[Hit]:
         value = f.value or ""
         note = ""
         if f.spec.name in ("Size", "Threshold") and f.spec.section == "Domain":
-            size = values.user_size(value)
+            size = conversions.user_size(value)
             if size is not None:
                 note = f" (the domain service itself would read it as {size} bytes)"
         yield Hit(

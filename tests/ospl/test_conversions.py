@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ddsdoctor.ospl import values as v
+from ddsdoctor.ospl import conversions as v
 
 
 @pytest.mark.parametrize(
