@@ -179,6 +179,8 @@ class _Walk:
             text = el.text
             if other or (text is not None and "$" in text):
                 value = self.doc.value(el)  # expansion and comment-split text
+                if not value and text and "${" in text:
+                    value = None  # emptied by unset variables: reported once, by DD304
             else:
                 value = None if text is None else text.strip()
             if value is not None:
@@ -209,7 +211,11 @@ class _Walk:
                 self.out.append(Found(Issue.COMMERCIAL, el, item.spec, attr=name))
             if item.check is None and item.hook is None:
                 continue
-            value = self.doc.attr(el, name) if "$" in raw else raw
+            value: str | None = raw
+            if "$" in raw:
+                value = self.doc.attr(el, name)
+                if not value and "${" in raw:
+                    continue  # emptied by unset variables: reported once, by DD304
             if value is not None:
                 self._value(el, item, value, name)
         if node.required:
