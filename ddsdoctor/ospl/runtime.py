@@ -148,8 +148,13 @@ def domain_id_problem(value: str) -> str | None:
         return None
     number = v.full_int(value, 64)
     if number is not None and number > DOMAIN_ID_MAX:
-        return f"is {number}; OpenSplice accepts domain ids 0..{DOMAIN_ID_MAX} only"
+        return f"is above {DOMAIN_ID_MAX}, the highest domain id OpenSplice accepts"
     return None
+
+
+def ddsi2_domain_id_problem(value: str) -> str | None:
+    problem = domain_id_problem(value)
+    return None if problem is None else f"{problem}; DDSI2 fails to start"
 
 
 def thread_name_problem(value: str) -> str | None:
@@ -164,7 +169,7 @@ def thread_name_problem(value: str) -> str | None:
 # DDSI2-relative path -> check of a value the validator accepted; each returns a problem text.
 DDSI2_VALUE_CHECKS: dict[str, Callable[[str], str | None]] = {
     "Discovery/ParticipantIndex": participant_index_problem,
-    "Discovery/DomainId": domain_id_problem,
+    "Discovery/DomainId": ddsi2_domain_id_problem,
     "General/AllowMulticast": allow_multicast_problem,
     "Threads/Thread/@Name": thread_name_problem,
 }

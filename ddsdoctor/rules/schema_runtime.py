@@ -131,7 +131,7 @@ def domain_id_range(doc: OsplDocument) -> Iterator[Hit]:
     """
     for f in of(doc, Issue.DOMAIN_ID):
         yield Hit(
-            f"<{f.element.tag}> {f.detail}: the domain service and DDSI2 refuse it and "
-            f"nothing starts",
+            f"<{f.element.tag}> value '{f.value}' {f.detail}: the domain service and DDSI2 "
+            f"refuse it and nothing starts",
             at=f.element, text=True, hint="use a domain id from 0 to 230",
         )
