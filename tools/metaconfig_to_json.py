@@ -187,7 +187,7 @@ def render(model: dict[str, Any]) -> str:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 3:
-        sys.stderr.write(__doc__.split("\n\n")[1] + "\n")
+        sys.stderr.write("\n\n".join(__doc__.split("\n\n")[1:3]) + "\n")
         return 2
     source, target = Path(argv[1]), Path(argv[2])
     text = render(convert(source))
