@@ -28,7 +28,8 @@ def _run(tmp_path: Path, text: str, **kw: object) -> list[tuple[str, int | None]
     options = CheckOptions(
         paths=[f],
         env=EnvSpec(inherit=False),
-        resolver=SettingsResolver(Overrides(**kw), isolated=True),  # type: ignore[arg-type]
+        # only the expansion and suppression families: the fixture is not a complete config
+        resolver=SettingsResolver(Overrides(select=("DD3", "DD0"), **kw), isolated=True),  # type: ignore[arg-type]
     )
     return [(x.code, x.location.line) for x in run_check(options).findings]
 

@@ -153,14 +153,29 @@ def unknown_element(model: Metaconfig, el: Any, parent: Spec) -> Found:
     if rel is not None or parent.name in runtime.DDSI2_SECTIONS:
         where = f"{rel}/{tag}" if rel else tag
         if where in runtime.DDSI2_MOVED:
-            return Found(Issue.MISPLACED, el, parent, detail="moved",
-                         candidates=(runtime.DDSI2_MOVED[where],))
+            return Found(
+                Issue.MISPLACED,
+                el,
+                parent,
+                detail="moved",
+                candidates=(runtime.DDSI2_MOVED[where],),
+            )
         if tag in runtime.DDSI2_ALIASES:
-            return Found(Issue.UNKNOWN_ELEMENT, el, parent, detail="alias",
-                         candidates=(runtime.DDSI2_ALIASES[tag],))
+            return Found(
+                Issue.UNKNOWN_ELEMENT,
+                el,
+                parent,
+                detail="alias",
+                candidates=(runtime.DDSI2_ALIASES[tag],),
+            )
         if where in runtime.DDSI2_UNDESCRIBED:
-            return Found(Issue.UNKNOWN_ELEMENT, el, parent, detail="undescribed",
-                         candidates=(runtime.DDSI2_UNDESCRIBED[where],))
+            return Found(
+                Issue.UNKNOWN_ELEMENT,
+                el,
+                parent,
+                detail="undescribed",
+                candidates=(runtime.DDSI2_UNDESCRIBED[where],),
+            )
     elsewhere = model.by_name.get(tag)
     if elsewhere:
         ranked = sorted(
@@ -174,8 +189,9 @@ def unknown_attribute(el: Any, name: str, spec: Spec) -> Found:
     right = spec.folded_attributes.get(name.lower())
     if right is not None:
         return Found(Issue.WRONG_CASE, el, spec.attributes[right], attr=name, candidates=(right,))
-    return Found(Issue.UNKNOWN_ATTRIBUTE, el, spec, attr=name,
-                 candidates=suggestions(name, spec.attributes))
+    return Found(
+        Issue.UNKNOWN_ATTRIBUTE, el, spec, attr=name, candidates=suggestions(name, spec.attributes)
+    )
 
 
 # -- runtime hooks ---------------------------------------------------------------------------

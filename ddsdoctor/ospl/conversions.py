@@ -187,10 +187,22 @@ def user_size(text: str) -> int | None:
 
 # --- DDSI2 (q_config.c): memory sizes and durations with units ---
 DDSI2_MEMSIZE_UNITS: dict[str, int] = {
-    "B": 1, "KiB": 1024, "kB": 1024, "MiB": 1024**2, "MB": 1024**2, "GiB": 1024**3, "GB": 1024**3,
+    "B": 1,
+    "KiB": 1024,
+    "kB": 1024,
+    "MiB": 1024**2,
+    "MB": 1024**2,
+    "GiB": 1024**3,
+    "GB": 1024**3,
 }
 DDSI2_DURATION_UNITS: dict[str, float] = {
-    "ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0, "min": 60.0, "hr": 3600.0, "day": 86400.0,
+    "ns": 1e-9,
+    "us": 1e-6,
+    "ms": 1e-3,
+    "s": 1.0,
+    "min": 60.0,
+    "hr": 3600.0,
+    "day": 86400.0,
 }
 
 

@@ -52,12 +52,16 @@ class Found:
 SEMANTIC_VALUES = frozenset(
     f"OpenSplice/DurabilityService/NameSpaces/Policy/@{name}"
     for name in (
-        "alignee", "aligner", "durability", "masterPriority", "delayedAlignment",
-        "equalityCheck", "nameSpace",
+        "alignee",
+        "aligner",
+        "durability",
+        "masterPriority",
+        "delayedAlignment",
+        "equalityCheck",
+        "nameSpace",
     )
 )
 SEMANTIC_ELEMENT_NAMES = frozenset({"NetworkInterfaceAddress"})
-
 
 
 def xml_path(el: Any) -> str:

@@ -86,6 +86,7 @@ class Spec:
         parts = self.path.split("/")
         return parts[1] if len(parts) > 1 else parts[0]
 
+
 @dataclass(frozen=True, slots=True)
 class Metaconfig:
     """The whole model: the root element, the service mapping and name indexes."""

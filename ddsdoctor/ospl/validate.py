@@ -41,8 +41,15 @@ class _Node(_Item):
     """An element: its children and attributes by exact name, and what to count."""
 
     __slots__ = (
-        "attrs", "children", "container", "counted", "ddsi2_unknown", "maxima", "minima",
-        "required", "valued",
+        "attrs",
+        "children",
+        "container",
+        "counted",
+        "ddsi2_unknown",
+        "maxima",
+        "minima",
+        "required",
+        "valued",
     )
 
     def __init__(self, spec: Spec) -> None:

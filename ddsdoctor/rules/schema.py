@@ -69,21 +69,26 @@ def unknown_element(doc: OsplDocument) -> Iterator[Hit]:
             yield Hit(
                 f"<{tag}> is DDSI2's old alias of <{f.candidates[0]}>: DDSI2 reads it, but "
                 f"{_REFUSED}",
-                at=f.element, hint=f"rename it to <{f.candidates[0]}>", evidence=evidence,
+                at=f.element,
+                hint=f"rename it to <{f.candidates[0]}>",
+                evidence=evidence,
             )
             continue
         if f.detail == "undescribed":
             yield Hit(
                 f"<{tag}> is read by DDSI2 (default {f.candidates[0]}) but missing from "
                 f"OpenSplice's description of <{parent}>: {_REFUSED}",
-                at=f.element, hint="remove it, or disable validation for this file knowingly",
+                at=f.element,
+                hint="remove it, or disable validation for this file knowingly",
                 evidence=evidence,
             )
             continue
         fatal = bool(f.candidates)
         ddsi2 = (
             "; DDSI2, which has its own list of names, exits with 'unknown element' too unless "
-            "it knows the name" if in_ddsi2(f) else ""
+            "it knows the name"
+            if in_ddsi2(f)
+            else ""
         )
         message = (
             f"<{tag}> is not a known child of <{parent}>: {_REFUSED}{ddsi2}"
@@ -93,8 +98,11 @@ def unknown_element(doc: OsplDocument) -> Iterator[Hit]:
             f"release may know it)"
         )
         yield Hit(
-            message, at=f.element, hint=_mean(f.candidates) or "remove it",
-            evidence=evidence, severity=None if fatal else Severity.WARNING,
+            message,
+            at=f.element,
+            hint=_mean(f.candidates) or "remove it",
+            evidence=evidence,
+            severity=None if fatal else Severity.WARNING,
         )
 
 
@@ -124,7 +132,9 @@ def misplaced_element(doc: OsplDocument) -> Iterator[Hit]:
             yield Hit(
                 f"<{tag}> under <{parent}> is DDSI2's deprecated alias of {f.candidates[0]}: "
                 f"DDSI2 reads it with a 'deprecated alias' warning, but {_REFUSED}",
-                at=f.element, hint=f"move it to {f.candidates[0]}", evidence=evidence,
+                at=f.element,
+                hint=f"move it to {f.candidates[0]}",
+                evidence=evidence,
             )
             continue
         places = list(f.candidates[:3])
@@ -133,7 +143,9 @@ def misplaced_element(doc: OsplDocument) -> Iterator[Hit]:
         yield Hit(
             f"<{tag}> does not belong under <{parent}> (it belongs at {', '.join(places)}): the "
             f"service never reads it here and {_REFUSED}",
-            at=f.element, hint=f"move it to {f.candidates[0]}", evidence=evidence,
+            at=f.element,
+            hint=f"move it to {f.candidates[0]}",
+            evidence=evidence,
         )
 
 
@@ -167,7 +179,10 @@ def unknown_attribute(doc: OsplDocument) -> Iterator[Hit]:
                 f"newer commercial release may know it)"
             )
         yield Hit(
-            message, at=f.element, attr=f.attr, hint=_mean(f.candidates) or "remove it",
+            message,
+            at=f.element,
+            attr=f.attr,
+            hint=_mean(f.candidates) or "remove it",
             evidence=says_attribute_not_allowed(f.element, f.attr or ""),
             severity=None if fatal else Severity.WARNING,
         )
@@ -191,8 +206,10 @@ def wrong_case(doc: OsplDocument) -> Iterator[Hit]:
     """
     for f in of(doc, Issue.WRONG_CASE):
         right = f.candidates[0]
-        ddsi2 = " (DDSI2 itself would accept it: it ignores case)" if in_ddsi2(f) else (
-            "; services would ignore the setting and use the default"
+        ddsi2 = (
+            " (DDSI2 itself would accept it: it ignores case)"
+            if in_ddsi2(f)
+            else ("; services would ignore the setting and use the default")
         )
         if f.attr:
             message = (
@@ -226,7 +243,8 @@ def too_many(doc: OsplDocument) -> Iterator[Hit]:
         yield Hit(
             f"<{f.element.tag}> appears {f.count} times under <{_parent(f)}>, at most "
             f"{f.spec.max_occurs} allowed: {_REFUSED}",
-            at=f.element, hint="remove the extra copies",
+            at=f.element,
+            hint="remove the extra copies",
             evidence={
                 "opensplice": f"Element '{xml_path(f.element)}' is specified more than "
                 f"'{f.spec.max_occurs}' times"
@@ -257,9 +275,7 @@ def missing_element(doc: OsplDocument) -> Iterator[Hit]:
             hint=f"add <{child}>{f.spec.default or ''}</{child}>"
             if f.spec.kind is not Kind.ELEMENT
             else f"add <{child}>",
-            evidence={
-                "opensplice": f"Required element '{xml_path(f.element)}/{child}' is missing"
-            },
+            evidence={"opensplice": f"Required element '{xml_path(f.element)}/{child}' is missing"},
         )
 
 
@@ -281,7 +297,8 @@ def missing_attribute(doc: OsplDocument) -> Iterator[Hit]:
         yield Hit(
             f"<{f.element.tag}> has no '{f.spec.name}' attribute, which is required{default}: "
             f"{_REFUSED}",
-            at=f.element, hint=f"add {f.spec.name}=\"{f.spec.default or '...'}\"",
+            at=f.element,
+            hint=f'add {f.spec.name}="{f.spec.default or "..."}"',
             evidence={
                 "opensplice": f"Element '{xml_path(f.element)}' required attribute "
                 f"'{f.spec.name}' is missing"
@@ -311,14 +328,17 @@ def unexpected_text(doc: OsplDocument) -> Iterator[Hit]:
             yield Hit(
                 f"<{tag}> mixes text with child elements: OpenSplice's XML parser stops with "
                 f"'expecting closing tag' and the configuration cannot be read",
-                at=f.element, text=True, hint="remove the text or move it into a child element",
+                at=f.element,
+                text=True,
+                hint="remove the text or move it into a child element",
             )
         else:
             children = ", ".join(f"<{c}>" for c in (f.spec.children if f.spec else ()))
             yield Hit(
-                f"<{tag}> holds text but only contains elements ({children or 'none'}): "
-                f"{_REFUSED}",
-                at=f.element, text=True, hint="move the value into the right child element",
+                f"<{tag}> holds text but only contains elements ({children or 'none'}): {_REFUSED}",
+                at=f.element,
+                text=True,
+                hint="move the value into the right child element",
                 evidence=says_incorrect(f.element, None, f.value),
             )
 
@@ -349,6 +369,7 @@ def commercial_only(doc: OsplDocument) -> Iterator[Hit]:
         yield Hit(
             f"{name}{runs_as} is a commercial-only setting: the OpenSplice Community Edition "
             f"has no implementation for it",
-            at=f.element, attr=f.attr, hint="fine on commercial releases; ignore DD213 there",
+            at=f.element,
+            attr=f.attr,
+            hint="fine on commercial releases; ignore DD213 there",
         )
-

@@ -47,12 +47,15 @@ def ddsi2_rejects(doc: OsplDocument) -> Iterator[Hit]:
                 f"<{f.element.tag}> under <{f.element.getparent().tag}> is in OpenSplice's "
                 f"description, but DDSI2 does not know it: DDSI2 logs 'unknown element' and "
                 f"exits, so the node has no networking",
-                at=f.element, hint=f"move it to {runtime.DDSI2_UNKNOWN['Sizing/Watermarks']}",
+                at=f.element,
+                hint=f"move it to {runtime.DDSI2_UNKNOWN['Sizing/Watermarks']}",
             )
             continue
         yield Hit(
             f"{what(f)} value '{f.value}' {f.detail}",
-            at=f.element, attr=f.attr, text=f.text,
+            at=f.element,
+            attr=f.attr,
+            text=f.text,
         )
 
 
@@ -78,7 +81,9 @@ def ddsi2_unit(doc: OsplDocument) -> Iterator[Hit]:
     for f in of(doc, Issue.DDSI2_UNIT):
         yield Hit(
             f"{what(f)} value '{f.value}' {f.detail}",
-            at=f.element, attr=f.attr, text=f.text,
+            at=f.element,
+            attr=f.attr,
+            text=f.text,
             hint="write the number with a unit, e.g. '10 s' or '64 KiB'",
             severity=None if f.fatal else Severity.WARNING,
         )
@@ -111,7 +116,9 @@ def failure_action_case(doc: OsplDocument) -> Iterator[Hit]:
             f"<FailureAction> '{f.value}' is not lower case: spliced compares it "
             f"case-sensitively and uses 'skip' instead of '{f.detail}' for service "
             f"'{name}'{consequence}",
-            at=f.element, text=True, hint=f"write {f.detail}",
+            at=f.element,
+            text=True,
+            hint=f"write {f.detail}",
         )
 
 
@@ -133,5 +140,7 @@ def domain_id_range(doc: OsplDocument) -> Iterator[Hit]:
         yield Hit(
             f"<{f.element.tag}> value '{f.value}' {f.detail}: the domain service and DDSI2 "
             f"refuse it and nothing starts",
-            at=f.element, text=True, hint="use a domain id from 0 to 230",
+            at=f.element,
+            text=True,
+            hint="use a domain id from 0 to 230",
         )

@@ -89,8 +89,11 @@ def _pair(doc: OsplDocument) -> _Pairing:
             plain = text is not None and not len(command_el) and "$" not in text
             command = text.strip() if plain else doc.value(command_el)
         section = commands.get(command_key(command)) if command is not None else None
-        listed.append(_Listed(el, name, command, section,
-                              enabled_raw is None or enabled_raw.lower() == "true"))
+        listed.append(
+            _Listed(
+                el, name, command, section, enabled_raw is None or enabled_raw.lower() == "true"
+            )
+        )
     left = list(listed)
     unmatched_configured = []
     for entry in configured:
@@ -111,7 +114,7 @@ def _pair(doc: OsplDocument) -> _Pairing:
 
 def _says(name: str, command: str, what: str) -> dict[str, str]:
     # cfg_validator.c getListedServices prints the element like this, unbalanced tags included
-    element = f"<Service name=\"{name}\"><Command>{command}<Command></Service>"
+    element = f'<Service name="{name}"><Command>{command}<Command></Service>'
     return {"opensplice": f"Element {element} {what}"}
 
 
@@ -153,12 +156,13 @@ def service_without_section(doc: OsplDocument) -> Iterator[Hit]:
         hint = None
         if near:
             kind, name, _ = near[0]
-            hint = f"there is a <{kind} name=\"{name}\">: kind and name (case-sensitive) must match"
+            hint = f'there is a <{kind} name="{name}">: kind and name (case-sensitive) must match'
         yield Hit(
             f"<Service name=\"{le.name}\"> runs '{le.command}', which reads a <{le.section} "
-            f"name=\"{le.name}\"> section, and there is none: {_REFUSED}",
-            at=le.element, hint=hint or f"add <{le.section} name=\"{le.name}\">",
-            evidence={"opensplice": f"No configuration found for the <Service name=\"{le.name}\">"},
+            f'name="{le.name}"> section, and there is none: {_REFUSED}',
+            at=le.element,
+            hint=hint or f'add <{le.section} name="{le.name}">',
+            evidence={"opensplice": f'No configuration found for the <Service name="{le.name}">'},
         )
 
 
@@ -188,34 +192,35 @@ def section_not_run(doc: OsplDocument) -> Iterator[Hit]:
         twins = [e for e in p.configured if e[0] == kind and e[1] == name]
         services = [le for le in p.listed if le.name.lower() == name.lower()]
         if len(twins) > 1:
-            message = (
-                f"a second <{kind} name=\"{name}\">: each Domain/Service pairs with one section"
-            )
+            message = f'a second <{kind} name="{name}">: each Domain/Service pairs with one section'
             hint = "merge the two sections"
         elif services and services[0].name != name:
             le = services[0]
             message = (
-                f"<{kind} name=\"{name}\"> is not run: the service is named \"{le.name}\" and "
+                f'<{kind} name="{name}"> is not run: the service is named "{le.name}" and '
                 f"OpenSplice compares the names case-sensitively"
             )
-            hint = f"write name=\"{le.name}\""
+            hint = f'write name="{le.name}"'
         elif services:
             le = services[0]
             message = (
-                f"<{kind} name=\"{name}\"> is not run: <Service name=\"{le.name}\"> runs "
+                f'<{kind} name="{name}"> is not run: <Service name="{le.name}"> runs '
                 f"'{le.command}', which reads <{le.section}>, not <{kind}>"
             )
             hint = "make the service's command match this section"
         else:
-            message = f"<{kind} name=\"{name}\"> is not run by any Domain/Service"
-            hint = f"add <Service name=\"{name}\"> to Domain, or delete the section"
+            message = f'<{kind} name="{name}"> is not run by any Domain/Service'
+            hint = f'add <Service name="{name}"> to Domain, or delete the section'
             for service in doc.root.iterfind("Domain/Service"):
                 wrong = [a for a in service.attrib if a.lower() == "name" and a != "name"]
                 if wrong and service.get(wrong[0]) == name:
                     hint = f"the <Service> that should run it spells the attribute '{wrong[0]}'"
         yield Hit(
-            f"{message}: {_REFUSED}", at=el, attr="name", hint=hint,
-            evidence={"opensplice": f"No matching service with name=\"{name}\" found under Domain"},
+            f"{message}: {_REFUSED}",
+            at=el,
+            attr="name",
+            hint=hint,
+            evidence={"opensplice": f'No matching service with name="{name}" found under Domain'},
         )
 
 
@@ -250,17 +255,25 @@ def unknown_command(doc: OsplDocument) -> Iterator[Hit]:
                 continue  # emptied by unset variables: reported once, by DD304
             if command_el is not None:
                 yield Hit(
-                    f"<Service name=\"{le.name}\"> has an empty <Command>"
+                    f'<Service name="{le.name}"> has an empty <Command>'
                     f"{' (after ${VAR} expansion)' if le.command == '' else ''}: {_REFUSED}",
-                    at=at, text=True, hint=f"write one of {known}",
-                    evidence=_says(le.name, "", "missing command value" if le.command is None
-                                   else "command '' is incorrect"),
+                    at=at,
+                    text=True,
+                    hint=f"write one of {known}",
+                    evidence=_says(
+                        le.name,
+                        "",
+                        "missing command value"
+                        if le.command is None
+                        else "command '' is incorrect",
+                    ),
                 )
             continue
         maybe = bool(le.command) and le.name in names  # os_locate("") always fails
         tail = (
             "the validator accepts it only if it is an executable on the node's PATH"
-            if maybe else _REFUSED
+            if maybe
+            else _REFUSED
         )
         key = command_key(le.command)
         read_as = f" (read as '{key}')" if key != le.command else ""
@@ -271,12 +284,16 @@ def unknown_command(doc: OsplDocument) -> Iterator[Hit]:
             "the validator cuts the command at its last '.', here inside a directory name: "
             "use a path without dots or the plain command name"
             if dotted_dir
-            else f"did you mean {' or '.join(close)}?" if close else f"use one of {known}"
+            else f"did you mean {' or '.join(close)}?"
+            if close
+            else f"use one of {known}"
         )
         yield Hit(
             f"<Service name=\"{le.name}\"> command '{le.command}'{read_as} maps to no "
             f"OpenSplice service: {tail}",
-            at=at, text=True, hint=hint,
+            at=at,
+            text=True,
+            hint=hint,
             evidence=_says(le.name, le.command, f"command '{le.command}' is incorrect"),
             severity=Severity.WARNING if maybe else None,
         )
@@ -302,11 +319,12 @@ def ddsi2e_section_kind(doc: OsplDocument) -> Iterator[Hit]:
     """
     for le, (_, name, el) in _ddsi2e_pairs(_pairing(doc)):
         yield Hit(
-            f"<Service name=\"{le.name}\"> runs ddsi2e with this <DDSI2Service name=\"{name}\">: "
+            f'<Service name="{le.name}"> runs ddsi2e with this <DDSI2Service name="{name}">: '
             f"DDSI2E would read it, but {_REFUSED} (it pairs ddsi2e only with <DDSI2EService>)",
-            at=el, hint=f"rename the section to <DDSI2EService name=\"{name}\">",
+            at=el,
+            hint=f'rename the section to <DDSI2EService name="{name}">',
             evidence={
-                "opensplice": f"No matching service with name=\"{name}\" found under Domain; "
-                f"No configuration found for the <Service name=\"{le.name}\">"
+                "opensplice": f'No matching service with name="{name}" found under Domain; '
+                f'No configuration found for the <Service name="{le.name}">'
             },
         )

@@ -52,7 +52,9 @@ def invalid_value(doc: OsplDocument) -> Iterator[Hit]:
         assert f.spec is not None
         yield Hit(
             f"{what(f)} value '{f.value}' {f.detail}{_untrimmed(f)}: {_REFUSED}",
-            at=f.element, attr=f.attr, text=f.text,
+            at=f.element,
+            attr=f.attr,
+            text=f.text,
             hint="write true or false" if f.spec.kind is Kind.BOOLEAN else None,
             evidence=_evidence(f),
         )
@@ -76,7 +78,9 @@ def invalid_enum(doc: OsplDocument) -> Iterator[Hit]:
         close = suggestions((f.value or "").strip(), f.spec.values)
         yield Hit(
             f"{what(f)} value '{f.value}' is not one of {f.detail}{_untrimmed(f)}: {_REFUSED}",
-            at=f.element, attr=f.attr, text=f.text,
+            at=f.element,
+            attr=f.attr,
+            text=f.text,
             hint=f"did you mean {' or '.join(close)}?" if close else f"use one of {f.detail}",
             evidence=_evidence(f),
         )
@@ -99,7 +103,10 @@ def out_of_range(doc: OsplDocument) -> Iterator[Hit]:
     for f in of(doc, Issue.OUT_OF_RANGE):
         yield Hit(
             f"{what(f)} value '{f.value}' {f.detail}: {_REFUSED}",
-            at=f.element, attr=f.attr, text=f.text, evidence=_evidence(f),
+            at=f.element,
+            attr=f.attr,
+            text=f.text,
+            evidence=_evidence(f),
         )
 
 
@@ -133,6 +140,9 @@ def size_unit(doc: OsplDocument) -> Iterator[Hit]:
         yield Hit(
             f"{what(f)} value '{value}' is not a size the validator accepts: a whole number, "
             f"optionally followed directly by K, M or G{note}: {_REFUSED}",
-            at=f.element, attr=f.attr, text=f.text,
-            hint="write e.g. 500M or a plain number of bytes", evidence=_evidence(f),
+            at=f.element,
+            attr=f.attr,
+            text=f.text,
+            hint="write e.g. 500M or a plain number of bytes",
+            evidence=_evidence(f),
         )

@@ -14,9 +14,20 @@ from ddsdoctor.ospl import conversions as v
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("0", 0), ("42", 42), ("-7", -7), ("+7", 7), (" 12", 12), ("\t12", 12),
-        ("0x1F", 31), ("0X1f", 31), ("010", 8), ("0", 0), ("", 0),
-        ("4294967296", 0), ("4294967297", 1), ("2147483648", -2147483648),  # (int32) cast wraps
+        ("0", 0),
+        ("42", 42),
+        ("-7", -7),
+        ("+7", 7),
+        (" 12", 12),
+        ("\t12", 12),
+        ("0x1F", 31),
+        ("0X1f", 31),
+        ("010", 8),
+        ("0", 0),
+        ("", 0),
+        ("4294967296", 0),
+        ("4294967297", 1),
+        ("2147483648", -2147483648),  # (int32) cast wraps
         ("99999999999999999999999", -1),  # strtol saturates at LONG_MAX, then the cast
     ],
 )
@@ -39,9 +50,16 @@ def test_strtol_endptr() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("0", 0), ("1024", 1024), ("10K", 10240), ("10M", 10485760), ("1G", 2**30),
-        ("0x10K", 16384), ("10MB", 10485760), ("10Mfoo", 10485760),  # only the first char counts
-        ("K", 0), ("", 0),
+        ("0", 0),
+        ("1024", 1024),
+        ("10K", 10240),
+        ("10M", 10485760),
+        ("1G", 2**30),
+        ("0x10K", 16384),
+        ("10MB", 10485760),
+        ("10Mfoo", 10485760),  # only the first char counts
+        ("K", 0),
+        ("", 0),
     ],
 )
 def test_validator_size(text: str, expected: int) -> None:
@@ -66,7 +84,12 @@ def test_validator_bool_rejects(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("1.5", 1.5), ("-2", -2.0), (".5", 0.5), ("1e3", 1000.0), ("0x1p4", 16.0), ("", 0.0),
+        ("1.5", 1.5),
+        ("-2", -2.0),
+        (".5", 0.5),
+        ("1e3", 1000.0),
+        ("0x1p4", 16.0),
+        ("", 0.0),
         ("5.", 5.0),
     ],
 )
@@ -88,8 +111,14 @@ def test_float_specials_and_single_precision() -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("10 MB", 10 * 2**20), ("64kB", 65536), ("1.5G", int(1.5 * 2**30)), ("100", 100),
-     ("2 TiB", 2 * 2**40), ("7b", 7)],
+    [
+        ("10 MB", 10 * 2**20),
+        ("64kB", 65536),
+        ("1.5G", int(1.5 * 2**30)),
+        ("100", 100),
+        ("2 TiB", 2 * 2**40),
+        ("7b", 7),
+    ],
 )
 def test_user_layer_size(text: str, expected: int) -> None:
     assert v.user_size(text) == expected

@@ -17,9 +17,36 @@ _SPECS = list(metaconfig().walk())
 NAMES = sorted({s.name for s in _SPECS} | {s.name.lower() for s in _SPECS[:40]} | {"Foo", "x"})
 ATTRS = sorted({a for s in _SPECS for a in s.attributes} | {"Name", "bogus"})
 VALUES = st.one_of(
-    st.sampled_from(["", " ", "true", "TRUE", "0x10", "08", "-1", "4294967297", "10 MB", "1.5M",
-                     "500M", "inf", "nan", "1e39", "auto", "default", "10 s", "64 kb", "${X}",
-                     "${X:-3}", "${Y:?no}", "${", "ddsi2e", "durability", "Restart", "0.5"]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "true",
+            "TRUE",
+            "0x10",
+            "08",
+            "-1",
+            "4294967297",
+            "10 MB",
+            "1.5M",
+            "500M",
+            "inf",
+            "nan",
+            "1e39",
+            "auto",
+            "default",
+            "10 s",
+            "64 kb",
+            "${X}",
+            "${X:-3}",
+            "${Y:?no}",
+            "${",
+            "ddsi2e",
+            "durability",
+            "Restart",
+            "0.5",
+        ]
+    ),
     st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=8),
 )
 SCHEMA_RULES = [r for r in REGISTRY.for_subject(Subject.OSPL) if r.code.startswith("DD2")]
@@ -61,6 +88,7 @@ def test_schema_rules_never_crash(tree: etree._Element, env: dict[str, str]) -> 
     if loaded.document is None:
         return
     doc = OsplDocument(loaded.document, env)
-    findings = run_rules(Subject.OSPL, doc, RuleSelection(), locate=doc.locate,
-                         rules=SCHEMA_RULES, path="fuzz.xml")
+    findings = run_rules(
+        Subject.OSPL, doc, RuleSelection(), locate=doc.locate, rules=SCHEMA_RULES, path="fuzz.xml"
+    )
     assert not [f.message for f in findings if f.code == "DD009"]

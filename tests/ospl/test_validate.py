@@ -32,8 +32,11 @@ def doc_of(text: str, env: dict[str, str] | None = None) -> OsplDocument:
     return OsplDocument(loaded.document, env or {})
 
 
-def config(section: str = "", command: str = "ddsi2",
-           policy: str = 'aligner="true" alignee="Initial" durability="Durable"') -> str:
+def config(
+    section: str = "",
+    command: str = "ddsi2",
+    policy: str = 'aligner="true" alignee="Initial" durability="Durable"',
+) -> str:
     section = section or '<DDSI2Service name="ddsi2"/>'
     return (
         f"<OpenSplice>{DOMAIN.format(command=command)}{section}"
@@ -44,10 +47,13 @@ def config(section: str = "", command: str = "ddsi2",
 @pytest.mark.parametrize(
     ("command", "key"),
     [
-        ("ddsi2", "ddsi2"), ("ddsi2.exe", "ddsi2"), ("/usr/lib/ospl/bin/durability", "durability"),
+        ("ddsi2", "ddsi2"),
+        ("ddsi2.exe", "ddsi2"),
+        ("/usr/lib/ospl/bin/durability", "durability"),
         ("C:\\ospl\\bin\\ddsi2e.exe", "ddsi2e"),
         # findServiceMappingByCommand cuts at the LAST dot of the whole path first
-        ("/opt/ospl-6.9/bin/ddsi2", "ospl-6"), ("durability.v2.exe", "durability.v2"),
+        ("/opt/ospl-6.9/bin/ddsi2", "ospl-6"),
+        ("durability.v2.exe", "durability.v2"),
     ],
 )
 def test_command_key_is_the_validators(command: str, key: str) -> None:
