@@ -24,6 +24,7 @@ from ddsdoctor.registry import Hit, Subject, rule
 _KIND = re.compile(r"(?i)^(udp6?|tcp6?)/")
 _HOST = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_-]{1,63})*\.?$")
 _MAX_PORT = 65535
+MAX_INDEX_010 = 120  # the largest explicit ParticipantIndex Cyclone 0.10 accepts
 
 
 class Ports:
@@ -91,11 +92,16 @@ def participant_index_spill(doc: CycloneDocument) -> Iterator[Hit]:
         pi_el = view.get("Discovery/ParticipantIndex")
         pi = (doc.value(pi_el) or "").lower() if pi_el is not None else ""
         if pi.isdigit() and int(pi) >= first:
+            msg = _index_message(ports, int(pi), d, f"ParticipantIndex {pi}")
+            old = int(pi) > MAX_INDEX_010
+            if old:  # checked: 0.10.2 accepts 0..120 and refuses 121 and up, 11.0.1 accepts
+                msg += f"; Cyclone 0.10 refuses indices above {MAX_INDEX_010} ('out of range')"
             yield Hit(
-                _index_message(ports, int(pi), d, f"ParticipantIndex {pi}"),
+                msg,
                 at=pi_el,
                 text=True,
                 hint=f"use an index below {first}",
+                evidence={"refused_by": "0.10"} if old else {},
             )
         mx_el = view.get("Discovery/MaxAutoParticipantIndex")
         mx = view.number("Discovery/MaxAutoParticipantIndex", -1)
