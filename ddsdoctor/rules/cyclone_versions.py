@@ -50,7 +50,7 @@ def rejected_by_010(doc: CycloneDocument) -> Iterator[Hit]:
 
 @rule("DD711", "cyclone.rejected-by-0-8", Severity.INFO, Subject.CYCLONE, default_enabled=False)
 def rejected_by_08(doc: CycloneDocument) -> Iterator[Hit]:
-    """A setting that Cyclone DDS 0.8 and older (ROS 2 Galactic, Foxy) reject (off by default).
+    """A setting that Cyclone DDS 0.8 and older (ROS 2 Galactic, Foxy) reject.
 
     ``General/Interfaces`` (0.10's replacement for ``NetworkInterfaceAddress``) and
     ``Internal/SocketReceiveBufferSize``/``SocketSendBufferSize`` are "unknown element" to
