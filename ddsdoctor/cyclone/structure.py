@@ -198,7 +198,7 @@ class Walker:
         key = (scope, path.lower())
         first = self._seen.setdefault(key, el)
         if first is not el:
-            what = f"{path.rsplit('/', 1)[-1]}" if attr is None else path.rsplit("/", 1)[-1]
+            what = path.rsplit("/", 1)[-1]
             self._issue(
                 IssueKind.DUPLICATE,
                 el,
