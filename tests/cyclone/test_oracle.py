@@ -120,7 +120,8 @@ def _run_cyclone(files: list[Path], tmp: Path) -> dict[str, dict[str, str]]:
         str(HERE / "oracle_runner.py"),
         str(jobs),
     ]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=240, check=True)
+    # cwd: some files trace to a relative OutputFile (cdds.log.${CYCLONEDDS_PID})
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=240, check=True, cwd=tmp)
     result: dict[str, dict[str, str]] = json.loads(done.stdout)
     return result
 
