@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ddsdoctor.cyclone import analyze as cyclone
 from ddsdoctor.engine import filter_declared, run_rules
 from ddsdoctor.findings import Finding, Severity, sort_findings
 from ddsdoctor.ospl.load import ROOT_TAG, OsplDocument
@@ -89,6 +90,23 @@ def _analyze_ospl(
 
 
 ANALYZERS[ROOT_TAG] = _analyze_ospl
+for _tag in cyclone.ROOT_TAGS:
+    ANALYZERS[_tag] = cyclone.analyze
+
+# Recognisers for documents the exact root tag does not identify: Cyclone DDS matches its root
+# case-insensitively, ignores namespaces and has bare fragments (cyclone/load.py).
+Classifier = Callable[[XmlDocument], Analyzer | None]
+CLASSIFIERS: list[Classifier] = [cyclone.classify]
+
+
+def analyzer_for(xml: XmlDocument) -> Analyzer | None:
+    tag = xml.root.tag if isinstance(xml.root.tag, str) else ""
+    found = ANALYZERS.get(tag)
+    for classify in CLASSIFIERS:
+        if found is not None:
+            break
+        found = classify(xml)
+    return found
 
 
 def display_path(path: Path) -> str:
@@ -155,7 +173,7 @@ def check_file(
         return filter_declared(loaded.findings, selection), 0, None
     xml = loaded.document
     tag = xml.root.tag if isinstance(xml.root.tag, str) else ""
-    analyzer = ANALYZERS.get(tag)
+    analyzer = analyzer_for(xml)
     if analyzer is None:
         finding = input_codes.NOT_OPENSPLICE.finding(
             f"root element is <{tag}>, not <{ROOT_TAG}>: not an OpenSplice configuration",

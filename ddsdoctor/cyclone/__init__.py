@@ -1,0 +1,1 @@
+"""Cyclone DDS configurations under diagnosis: recognition, the XSD model, validation, semantics."""
