@@ -117,6 +117,8 @@ class Registry:
         self._by_code: dict[str, Rule] = {}
         self._by_name: dict[str, Rule] = {}
         self._loaded = False
+        self._sorted: list[Rule] | None = None  # invalidated by add()
+        self._subjects: dict[Subject, list[Rule]] = {}
 
     def add(self, r: Rule) -> Rule:
         if not CODE_RE.match(r.code):
@@ -130,6 +132,8 @@ class Registry:
             raise RegistryError(f"rule {r.code} {r.name} declared twice")
         self._by_code[r.code] = r
         self._by_name[r.name] = r
+        self._sorted = None
+        self._subjects.clear()
         return r
 
     def __getitem__(self, code_or_name: str) -> Rule:
@@ -146,14 +150,22 @@ class Registry:
 
     def __iter__(self) -> Iterator[Rule]:
         self.load_all()
-        return iter(sorted(self._by_code.values(), key=lambda r: r.code))
+        if self._sorted is None:
+            self._sorted = sorted(self._by_code.values(), key=lambda r: r.code)
+        return iter(self._sorted)
 
     def __len__(self) -> int:
         self.load_all()
         return len(self._by_code)
 
     def for_subject(self, subject: Subject) -> list[Rule]:
-        return [r for r in self if r.subject is subject and r.func is not None]
+        """The runnable rules for a subject, in code order (cached: asked once per file)."""
+        self.load_all()
+        rules = self._subjects.get(subject)
+        if rules is None:
+            rules = [r for r in self if r.subject is subject and r.func is not None]
+            self._subjects[subject] = rules
+        return rules
 
     def load_all(self) -> None:
         """Import every module of :mod:`ddsdoctor.rules` so their decorators run.

@@ -6,9 +6,9 @@ finding located on an expanded value carries what each ``${VAR}`` resolved to.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from ddsdoctor.findings import Location
 from ddsdoctor.ospl.expand import Expansion, expand
@@ -16,6 +16,7 @@ from ddsdoctor.registry import Hit
 from ddsdoctor.xmlsource import XmlDocument
 
 ROOT_TAG = "OpenSplice"
+_T = TypeVar("_T")
 
 # Commands that select a service section, from the metaconfig's <serviceMapping>.
 SERVICE_COMMANDS: dict[str, tuple[str, ...]] = {
@@ -71,6 +72,17 @@ class OsplDocument:
         self._cache: dict[tuple[Any, str | None], Expansion] = {}
         self._dollar: list[tuple[Any, str | None, str]] | None = None
         self.host: Any = None  # HostFacts when checking against this machine (--host)
+        # Derived views that many rules ask for (services, running sections, partitions):
+        # computed once per document, because check is benchmarked against a bare parse.
+        self.memo: dict[Any, Any] = {}
+
+    def cached(self, key: Any, compute: Callable[[], _T]) -> _T:
+        """``compute()`` once per document for ``key``; later calls return the same value."""
+        try:
+            value: _T = self.memo[key]
+        except KeyError:
+            value = self.memo[key] = compute()
+        return value
 
     # -- values ------------------------------------------------------------------------------
     def expansion(self, el: Any, attr: str | None = None) -> Expansion | None:
@@ -138,6 +150,9 @@ class OsplDocument:
 
     # -- structure ---------------------------------------------------------------------------
     def services(self) -> list[ServiceEntry]:
+        return self.cached("services", self._services)
+
+    def _services(self) -> list[ServiceEntry]:
         out = []
         for el in self.root.iterfind("Domain/Service"):
             command_el = el.find("Command")
@@ -169,6 +184,9 @@ class OsplDocument:
 
     def running_sections(self, tag: str) -> list[Any]:
         """Sections of kind ``tag`` that an enabled Domain/Service actually runs."""
+        return self.cached(("running", tag), lambda: self._running_sections(tag))
+
+    def _running_sections(self, tag: str) -> list[Any]:
         out = []
         for svc in self.services():
             if not svc.enabled or tag not in svc.sections:

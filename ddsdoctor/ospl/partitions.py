@@ -123,6 +123,10 @@ _SITES: tuple[tuple[str | None, str, str | None, Kind, str], ...] = (
 
 def partition_values(doc: OsplDocument) -> Iterator[PartitionValue]:
     """Every partition setting in the sections that run (and in Domain)."""
+    return iter(doc.cached("partition_values", lambda: list(_partition_values(doc))))
+
+
+def _partition_values(doc: OsplDocument) -> Iterator[PartitionValue]:
     for section_tag, path, attr, kind, label in _SITES:
         if section_tag is None:
             elements = list(doc.root.iterfind(path))

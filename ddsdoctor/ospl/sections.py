@@ -17,6 +17,10 @@ from ddsdoctor.ospl.load import SERVICE_COMMANDS, OsplDocument
 
 def active_sections(doc: OsplDocument, tag: str) -> list[Any]:
     """Sections of kind ``tag`` that an enabled Domain/Service runs."""
+    return doc.cached(("active", tag), lambda: _active_sections(doc, tag))
+
+
+def _active_sections(doc: OsplDocument, tag: str) -> list[Any]:
     out = list(doc.running_sections(tag))
     for svc in doc.services():
         if not svc.enabled or svc.name is None or svc.command_key in SERVICE_COMMANDS:
