@@ -58,6 +58,7 @@ _FRAGMENT = SkipReason.FRAGMENT
 _new = tuple.__new__
 _v4names: dict[int, str] = {}
 _v6names: dict[bytes, str] = {}
+_v4get = _v4names.get  # the cache is only ever cleared in place, so this stays bound
 
 
 def _v4(addr: int) -> str:
@@ -201,8 +202,8 @@ def decode_frame(  # noqa: PLR0917 - positional on the per-packet hot path
         uend = q + ulen
         if uend > ip_end:
             return _CUT
-    return _new(Datagram, (ts, _v4(src), _v4(dst), sport, dport, buf[q + 8 : uend],
-                           frame, wire_len, frames, 4, vlan))
+    return _new(Datagram, (ts, _v4get(src) or _v4(src), _v4get(dst) or _v4(dst), sport, dport,
+                           buf[q + 8 : uend], frame, wire_len, frames, 4, vlan))
 
 
 def _ipv6(  # noqa: PLR0917
