@@ -109,6 +109,31 @@ def parse_message(msg: bytes, *, strict: bool = False) -> Message:
 _Ctx = tuple[bytes, int, float | None, bytes | None, int, int, int]
 
 
+def decode_at(
+    msg: bytes, offset: int, source: bytes, vendor_id: int, timestamp: float | None = None
+) -> Submessage:
+    """Decode the one submessage at ``offset`` (e.g. a ``walk.DataRef``) in its context.
+
+    The fast path uses this to fully decode only the submessages it cares about; the
+    INFO_TS/INFO_DST context is not replayed (pass ``timestamp`` if you tracked it).
+    """
+    n = len(msg)
+    if offset < 20 or n - offset < 4:
+        raise WireError("no submessage at this offset", offset)
+    sid, fl = msg[offset], msg[offset + 1]
+    le = bool(fl & 1)
+    length = _E[le]["u16"].unpack_from(msg, offset + 2)[0]
+    body = offset + 4
+    if length == 0 and sid not in (ids.SubmessageId.PAD, ids.SubmessageId.INFO_TS):
+        end = n
+    else:
+        end = body + length
+        if end > n:
+            raise WireError(f"submessage 0x{sid:02x} runs past the end", offset)
+    return _decode(sid, fl, le, msg, body, end, (source, vendor_id, timestamp, None, offset,
+                                                 end - offset, fl))
+
+
 def _sn(msg: bytes, off: int, le: bool) -> int:
     hi, lo = _E[le]["sn"].unpack_from(msg, off)
     return int((hi << 32) | lo)

@@ -24,6 +24,8 @@ class DataRef(NamedTuple):
     """Submessage id: 0x15 DATA, 0x16 DATA_FRAG, 0x18 DATA_BATCH, 0x14 DATA_SESSION."""
     source: bytes
     """GUID prefix of the writer's participant (RTPS header, or the last INFO_SRC)."""
+    vendor_id: int
+    """Vendor of that participant (RTPS header, or the last INFO_SRC)."""
     writer_id: int
     reader_id: int
     sn: int
@@ -77,6 +79,7 @@ def scan(msg: bytes) -> Scan:
     new, ref, disc_ids = _new, DataRef, _DISC
     ids, sn_le, sn_be = _IDS.unpack_from, _SN_LE.unpack_from, _SN_BE.unpack_from
     source = prefix = msg[8:20]
+    vendor = hvendor = (msg[6] << 8) | msg[7]
     data: list[DataRef] = []
     add = data.append
     nsub = hb = an = 0
@@ -108,7 +111,7 @@ def scan(msg: bytes) -> Scan:
                 break
             rid, wid = ids(msg, p + 8)
             hi, lo = sn_le(msg, p + 16) if fl & 1 else sn_be(msg, p + 16)
-            add(new(ref, (0x15, source, wid, rid, (hi << 32) | lo, 1, end - p, p, fl)))
+            add(new(ref, (0x15, source, vendor, wid, rid, (hi << 32) | lo, 1, end - p, p, fl)))
             if wid in disc_ids:
                 disc = True
         elif sid == 0x07:
@@ -121,7 +124,7 @@ def scan(msg: bytes) -> Scan:
                 break
             rid, wid = ids(msg, p + 8)
             hi, lo, first = (_FRAG_LE if fl & 1 else _FRAG_BE).unpack_from(msg, p + 16)
-            add(new(ref, (0x16, source, wid, rid, (hi << 32) | lo, 1 if first == 1 else 0,
+            add(new(ref, (0x16, source, vendor, wid, rid, (hi << 32) | lo, 1 if first == 1 else 0,
                           end - p, p, fl)))
             if wid in disc_ids:
                 disc = True
@@ -130,20 +133,21 @@ def scan(msg: bytes) -> Scan:
                 err = "INFO_SRC too short"
                 break
             source = msg[p + 12 : p + 24]
+            vendor = (msg[p + 10] << 8) | msg[p + 11]
         elif sid == 0x18:  # RTI DATA_BATCH
             if end - p < 44:
                 err = "DATA_BATCH too short"
                 break
             rid, wid = ids(msg, p + 8)
             hi, lo, count = (_BATCH_LE if fl & 1 else _BATCH_BE).unpack_from(msg, p + 24)
-            add(new(ref, (0x18, source, wid, rid, (hi << 32) | lo, count, end - p, p, fl)))
+            add(new(ref, (0x18, source, vendor, wid, rid, (hi << 32) | lo, count, end - p, p, fl)))
         elif sid == 0x14:  # RTI DATA_SESSION: writer-wide virtual SN after the session SN
             if end - p < 32:
                 err = "DATA_SESSION too short"
                 break
             rid, wid = ids(msg, p + 8)
             hi, lo = sn_le(msg, p + 24) if fl & 1 else sn_be(msg, p + 24)
-            add(new(ref, (0x14, source, wid, rid, (hi << 32) | lo, 1, end - p, p, fl)))
+            add(new(ref, (0x14, source, vendor, wid, rid, (hi << 32) | lo, 1, end - p, p, fl)))
         p = end
-    return new(Scan, ((msg[6] << 8) | msg[7], prefix, (msg[4] << 8) | msg[5], data, nsub, hb,
+    return new(Scan, (hvendor, prefix, (msg[4] << 8) | msg[5], data, nsub, hb,
                       an, disc, False, err))
