@@ -14,11 +14,12 @@ from struct import Struct
 from ddsdoctor.wire import ids, plist
 from ddsdoctor.wire.errors import WireError
 from ddsdoctor.wire.guid import Guid, Locator
-from ddsdoctor.wire.ids import ADLINK_FAMILY
+from ddsdoctor.wire.ids import ADLINK_FAMILY, OPENSPLICE_FAMILY
 from ddsdoctor.wire.plist import PL_ENCAPSULATIONS, ParameterList, parse_parameter_list
 from ddsdoctor.wire.ports import domain_from_port
 from ddsdoctor.wire.qos import decode_qos, duration
 from ddsdoctor.wire.records import (
+    CmParticipantData,
     DiscoveryKind,
     DiscoveryRecord,
     Disposal,
@@ -114,6 +115,8 @@ def decode_discovery(sample: Sample, *, dst_port: int | None = None) -> Discover
         kind = DiscoveryKind.SUBSCRIPTION
     elif wid == ids.SEDP_TOPICS_WRITER:
         kind = DiscoveryKind.TOPIC
+    elif wid == ids.OSPL_CM_PARTICIPANT_WRITER and sample.vendor_id in OPENSPLICE_FAMILY:
+        kind = DiscoveryKind.CM_PARTICIPANT  # vendor entity ids mean nothing for others
     else:
         return None
     status = sample.status_info
@@ -124,6 +127,8 @@ def decode_discovery(sample: Sample, *, dst_port: int | None = None) -> Discover
         return _participant(sample, pl, dst_port)
     if kind is DiscoveryKind.TOPIC:
         return _topic(sample, pl)
+    if kind is DiscoveryKind.CM_PARTICIPANT:
+        return _cm_participant(sample, pl)
     return _endpoint(sample, pl, kind)
 
 
@@ -274,6 +279,18 @@ def _topic(sample: Sample, pl: ParameterList) -> TopicData:
     key = Guid.from_bytes(raw[:16]) if raw is not None and len(raw) >= 16 else None
     return TopicData(topic, type_name, key, sample.writer.prefix, _table_vendor(pl, sample),
                      decode_qos(pl), sample.sn)
+
+
+def _cm_participant(sample: Sample, pl: ParameterList) -> CmParticipantData:
+    le = pl.little_endian
+    raw = pl.first(PID_PARTICIPANT_GUID) or sample.key_hash
+    if raw is None or len(raw) < 16:
+        raise WireError("CMParticipant sample without participant GUID")
+    name = pl.first(PID_ENTITY_NAME)
+    info = decode_vendor(pl, sample.vendor_id)
+    return CmParticipantData(Guid.from_bytes(raw[:16]), plist.string(name, le) if name else None,
+                             info.node_name, info.exec_name, info.process_id, info.service_type,
+                             sample.writer.prefix, sample.sn)
 
 
 def _shorts(v: bytes, le: bool) -> tuple[int, ...]:

@@ -142,8 +142,9 @@ PARTICIPANT_WRITERS = frozenset((SPDP_WRITER, SPDP_SECURE_WRITER))
 PUBLICATION_WRITERS = frozenset((SEDP_PUBLICATIONS_WRITER, SEDP_PUBLICATIONS_SECURE_WRITER))
 SUBSCRIPTION_WRITERS = frozenset((SEDP_SUBSCRIPTIONS_WRITER, SEDP_SUBSCRIPTIONS_SECURE_WRITER))
 DISCOVERY_WRITERS = (PARTICIPANT_WRITERS | PUBLICATION_WRITERS | SUBSCRIPTION_WRITERS
-                     | frozenset((SEDP_TOPICS_WRITER,)))
-"""Builtin writers whose samples the full decoder turns into SPDP/SEDP records."""
+                     | frozenset((SEDP_TOPICS_WRITER, OSPL_CM_PARTICIPANT_WRITER)))
+"""Builtin writers whose samples the full decoder turns into discovery records (the
+OpenSplice CMParticipant writer only when the sender is OpenSplice)."""
 
 BUILTIN_WRITER_NAMES: dict[int, str] = {
     SPDP_WRITER: "DCPSParticipant",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ddsdoctor.wire.guid import Guid, Locator
 from ddsdoctor.wire.ids import OPENSPLICE_FAMILY
 from ddsdoctor.wire.qos import EndpointQos
-from ddsdoctor.wire.vendor import VendorInfo, VersionInfo
+from ddsdoctor.wire.vendor import OsplRole, VendorInfo, VersionInfo, ospl_role
 
 
 class EndpointKind(enum.Enum):
@@ -21,6 +21,7 @@ class DiscoveryKind(enum.Enum):
     PUBLICATION = "publication"
     SUBSCRIPTION = "subscription"
     TOPIC = "topic"
+    CM_PARTICIPANT = "cm-participant"
 
 
 class DomainSource(enum.Enum):
@@ -147,4 +148,26 @@ class Disposal:
     sn: int
 
 
-DiscoveryRecord = ParticipantData | EndpointData | TopicData | Disposal
+@dataclass(frozen=True, slots=True)
+class CmParticipantData:
+    """OpenSplice CMParticipant sample (writer 0x00000142): who a participant is.
+
+    OpenSplice puts node, executable and pid only here, not in SPDP (rtps-facts.md §5.3).
+    """
+
+    guid: Guid
+    entity_name: str | None
+    """'splicedaemon', 'ddsi2', 'durability', 'Built-in participant' or the application's."""
+    node_name: str | None
+    exec_name: str | None
+    process_id: int | None
+    service_type: int | None
+    sender: bytes
+    sn: int
+
+    @property
+    def role(self) -> OsplRole:
+        return ospl_role(self.entity_name)
+
+
+DiscoveryRecord = ParticipantData | EndpointData | TopicData | CmParticipantData | Disposal

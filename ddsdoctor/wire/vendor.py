@@ -8,6 +8,7 @@ Fast DDS (ParticipantProxyData.cpp) do. Everything else is reported as uninterpr
 
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass
 
@@ -85,8 +86,9 @@ class VendorInfo:
     service_type: int | None = None
     adlink_builtin_endpoints: int | None = None
     endpoint_guid: Guid | None = None
-    endpoint_gid: bytes | None = None
-    group_gid: bytes | None = None
+    endpoint_gid: tuple[int, int, int] | None = None
+    """OpenSplice kernel GID (systemId, localId, serial), as in durability/ddsi2 logs."""
+    group_gid: tuple[int, int, int] | None = None
     receive_buffer_size: int | None = None
     domain_id: int | None = None
     role_name: str | None = None
@@ -130,9 +132,9 @@ def _decode_one(pid: int, v: bytes, le: bool, vendor: int, found: dict[str, obje
         elif pid == ADLINK_ENDPOINT_GUID:
             found["endpoint_guid"] = Guid.from_bytes(v[:16])
         elif pid == ADLINK_ENDPOINT_GID:
-            found["endpoint_gid"] = v[:12]
+            found["endpoint_gid"] = _gid(v, le)
         elif pid == ADLINK_GROUP_GID:
-            found["group_gid"] = v[:12]
+            found["group_gid"] = _gid(v, le)
         elif pid == CYCLONE_RECEIVE_BUFFER_SIZE and vendor == Vendor.CYCLONE:
             found["receive_buffer_size"] = plist.u32(v, le)
         else:
@@ -159,10 +161,36 @@ def _decode_one(pid: int, v: bytes, le: bool, vendor: int, found: dict[str, obje
     return False
 
 
+def _gid(v: bytes, le: bool) -> tuple[int, int, int]:
+    a, b, c = plist.i32s(v, le, 3)
+    return a & 0xFFFFFFFF, b & 0xFFFFFFFF, c & 0xFFFFFFFF
+
+
 def _version4(v: bytes) -> str:
     if len(v) < 4:
         raise WireError("product version shorter than 4 bytes")
     return ".".join(str(b) for b in v[:4])
+
+
+class OsplRole(enum.Enum):
+    """Which of the five participants of a single-process OpenSplice process this is."""
+
+    SPLICED = "spliced"
+    DDSI2 = "ddsi2"
+    DURABILITY = "durability"
+    BUILTIN = "builtin"  # kernel builtin-topic/CM publisher ("Built-in participant")
+    APPLICATION = "application"
+
+
+_OSPL_SERVICE_NAMES = {"splicedaemon": OsplRole.SPLICED, "ddsi2": OsplRole.DDSI2,
+                       "ddsi2e": OsplRole.DDSI2, "durability": OsplRole.DURABILITY,
+                       "built-in participant": OsplRole.BUILTIN}
+
+
+def ospl_role(entity_name: str | None) -> OsplRole:
+    """Role from the CMParticipant entity name (seen in opensplice-lab: 'splicedaemon',
+    'ddsi2', 'durability', 'Built-in participant', 'ospltool <5887>' for the application)."""
+    return _OSPL_SERVICE_NAMES.get((entity_name or "").strip().lower(), OsplRole.APPLICATION)
 
 
 # ---- host / process identity ------------------------------------------------------------

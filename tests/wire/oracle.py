@@ -215,3 +215,20 @@ def our_records(path: Path) -> dict[int, list[Any]]:
             if isinstance(record, (ParticipantData, EndpointData)):
                 frames[dg.frame].append(record)
     return dict(frames)
+
+
+@functools.cache
+def tshark_fields(path: Path, fields: tuple[str, ...], display_filter: str = "rtps",
+                  ) -> dict[int, list[list[str]]]:
+    """frame number -> one list per field (all occurrences) for frames matching the filter."""
+    cmd = [str(TSHARK), "-n", "-r", str(path), "-o", "rtps.enable_topic_info:FALSE", "-Y",
+           display_filter, "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=;",
+           "-e", "frame.number"]
+    for f in fields:
+        cmd += ["-e", f]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    rows: dict[int, list[list[str]]] = {}
+    for line in out.splitlines():
+        cols = line.split("\t")
+        rows[int(cols[0])] = [c.split(";") if c else [] for c in cols[1:]]
+    return rows
