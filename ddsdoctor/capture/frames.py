@@ -39,6 +39,8 @@ _U16 = Struct("!H")
 _U16X2 = Struct("!HH")
 _U32 = Struct("!I")
 _UDP = Struct("!HHH")  # sport dport length (checksum not needed)
+# Ethernet type, then IPv4 (ver/ihl, total, flags+frag, proto, src, dst), then UDP ports+length.
+_ETH_IP4_UDP = Struct("!12xHBxH2xH1xB2xIIHHH").unpack_from
 _FRAG6 = Struct("!BxHI")  # next header, offset+M, identification
 _VLAN_TPIDS = frozenset((0x8100, 0x88A8, 0x9100, 0x9200))
 _RAW_LINKS = frozenset((12, 14, 101, 228, 229))
@@ -95,6 +97,15 @@ def decode_frame(  # noqa: PLR0917 - positional on the per-packet hot path
     Returns a SkipReason instead when the frame carries no complete UDP datagram (not IP,
     not UDP, a buffered IP fragment, ...). Never raises on malformed bytes.
     """
+    if link == 1 and end - off >= 42:
+        # Fast path for the common case, one unpack: Ethernet II, IPv4 without options, not a
+        # fragment, UDP, all within the frame. Anything else takes the general path below.
+        et, vihl, total, frag, proto, src, dst, sport, dport, ulen = _ETH_IP4_UDP(buf, off)
+        if (et == 0x0800 and vihl == 0x45 and proto == 17 and not frag & 0x3FFF
+                and 28 <= total <= end - off - 14 and 8 <= ulen <= total - 20):
+            q = off + 42
+            return _new(Datagram, (ts, _v4get(src) or _v4(src), _v4get(dst) or _v4(dst), sport,
+                                   dport, buf[q : q + ulen - 8], frame, wire_len, 1, 4, None))
     vlan: int | None = None
     if link == 1:
         if end - off < 14:

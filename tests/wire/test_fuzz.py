@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ddsdoctor.capture import read_capture
+from ddsdoctor.wire.account import WriterAccounts
 from ddsdoctor.wire.decoder import DiscoveryDecoder
 from ddsdoctor.wire.discovery import decode_discovery
 from ddsdoctor.wire.errors import WireError
@@ -38,7 +39,8 @@ def real_messages() -> tuple[bytes, ...]:
 
 def _all_paths(msg: bytes) -> None:
     """Run every entry point on ``msg``; only WireError may escape."""
-    for fn in (scan, parse_message, lambda m: parse_message(m, strict=True)):
+    for fn in (scan, parse_message, lambda m: parse_message(m, strict=True),
+               lambda m: WriterAccounts().account(m, 0.0)):
         with contextlib.suppress(WireError):
             fn(msg)
     with contextlib.suppress(WireError):
