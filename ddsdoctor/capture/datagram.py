@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-# RTPS messages start with "RTPS"; RTI also sends "RTPX" (Wireshark packet-rtps.c accepts both).
-RTPS_MAGICS: tuple[bytes, bytes] = (b"RTPS", b"RTPX")
+from ddsdoctor.wire.ids import RTPS_MAGICS
+
+__all__ = ["RTPS_MAGICS", "Datagram", "is_rtps"]
 
 
 class Datagram(NamedTuple):

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from struct import Struct
 
-from ddsdoctor.capture.datagram import RTPS_MAGICS
 from ddsdoctor.wire.errors import WireError
-from ddsdoctor.wire.ids import DISCOVERY_WRITERS
+from ddsdoctor.wire.ids import DISCOVERY_WRITERS, RTPS_MAGICS
 
 DISCOVERY = 1
 """``account`` result bit: a DATA/DATA_FRAG of a builtin SPDP/SEDP writer is inside."""

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import enum
 
+RTPS_MAGICS: tuple[bytes, bytes] = (b"RTPS", b"RTPX")
+"""Protocol ids that start an RTPS message; RTI also sends RTPX (Wireshark packet-rtps.c)."""
+
 
 class SubmessageId(enum.IntEnum):
     PAD = 0x01

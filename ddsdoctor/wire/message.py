@@ -11,10 +11,10 @@ from __future__ import annotations
 import logging
 from struct import Struct
 
-from ddsdoctor.capture.datagram import RTPS_MAGICS
 from ddsdoctor.wire import ids
 from ddsdoctor.wire.errors import WireError
 from ddsdoctor.wire.guid import GUIDPREFIX_UNKNOWN, Locator
+from ddsdoctor.wire.ids import RTPS_MAGICS
 from ddsdoctor.wire.plist import ParameterList, parse_parameter_list
 from ddsdoctor.wire.submessages import (
     AckNack,

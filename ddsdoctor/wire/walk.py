@@ -11,10 +11,9 @@ from __future__ import annotations
 from struct import Struct
 from typing import NamedTuple
 
-from ddsdoctor.capture.datagram import RTPS_MAGICS
 from ddsdoctor.wire.errors import WireError
 from ddsdoctor.wire.guid import GUIDPREFIX_UNKNOWN
-from ddsdoctor.wire.ids import DISCOVERY_WRITERS
+from ddsdoctor.wire.ids import DISCOVERY_WRITERS, RTPS_MAGICS
 
 
 class DataRef(NamedTuple):
