@@ -6,6 +6,7 @@ from ddsdoctor.capture.datagram import RTPS_MAGICS, Datagram, is_rtps
 from ddsdoctor.capture.frames import FrameDecoder, LinkType, decode_frame
 from ddsdoctor.capture.ipfrag import IpReassembler
 from ddsdoctor.capture.pcap import CaptureError, CaptureReader, read_capture
+from ddsdoctor.capture.source import PacketSource
 from ddsdoctor.capture.stats import CaptureStats, SkipReason
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "FrameDecoder",
     "IpReassembler",
     "LinkType",
+    "PacketSource",
     "SkipReason",
     "decode_frame",
     "is_rtps",

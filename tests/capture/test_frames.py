@@ -76,3 +76,11 @@ def test_fuzz_ipv6_extension_chains(tail: bytes, nh: int) -> None:
     frame = synth.ethernet(struct.pack("!IHBB", 0x60000000, len(tail), nh, 1) + bytes(32) + tail,
                            6)
     assert isinstance(_decode(1, frame), (Datagram, SkipReason))
+
+
+def test_capture_reader_is_a_packet_source(tmp_path: object) -> None:
+    import io
+
+    from ddsdoctor.capture import CaptureReader, PacketSource
+
+    assert isinstance(CaptureReader(io.BytesIO(b"")), PacketSource)
