@@ -107,7 +107,8 @@ def _record(kind: str, sm: dict[str, Any]) -> Record | None:
             values = _find(p, "rtps.property_value")
             rec["properties"] = tuple(zip(names, values, strict=False))
         elif pid == 0x002C:
-            rec["user_data"] = _find(p, "rtps.param.userData")[0].replace(":", "")
+            found = _find(p, "rtps.param.userData")  # absent when the sequence is empty
+            rec["user_data"] = found[0].replace(":", "") if found else ""
         elif pid == 0x0002:
             rec["lease_sec"] = int(_find(p, "rtps.param.ntpTime.sec")[0])
         elif pid == 0x000F:
