@@ -121,9 +121,16 @@ class CaptureReader:
                 self.reassembler.finish()
 
 
-def read_capture(path: str | os.PathLike[str] | BinaryIO, **kwargs: bool) -> CaptureReader:
-    """Open a pcap/pcapng file (optionally gzip) for iteration; see CaptureReader."""
-    return CaptureReader(path, **kwargs)  # type: ignore[arg-type]
+def read_capture(
+    path: str | os.PathLike[str] | BinaryIO,
+    *,
+    rtps_only: bool = True,
+    reassemble: bool = True,
+    reassembler: IpReassembler | None = None,
+) -> CaptureReader:
+    """Open a pcap/pcapng file (optionally gzip) for one pass; see CaptureReader."""
+    return CaptureReader(path, rtps_only=rtps_only, reassemble=reassemble,
+                         reassembler=reassembler)
 
 
 def _read_pcap(stream: SafeStream, magic: bytes, reader: CaptureReader) -> Iterator[Datagram]:

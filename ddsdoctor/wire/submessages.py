@@ -81,6 +81,10 @@ class Data(_WriterSub):
         return bool(self.flags & 0x08)
 
     @property
+    def encapsulation(self) -> int | None:
+        return encapsulation(self.payload)
+
+    @property
     def status_info(self) -> int:
         return status_info(self.inline_qos)
 
@@ -243,6 +247,15 @@ class Sample:
     @property
     def key_hash(self) -> bytes | None:
         return self.inline_qos.first(PID_KEY_HASH) if self.inline_qos else None
+
+    @property
+    def encapsulation(self) -> int | None:
+        return encapsulation(self.payload)
+
+
+def encapsulation(payload: bytes) -> int | None:
+    """Representation id of a serialized payload (always big-endian, rtps-facts.md §4.1)."""
+    return (payload[0] << 8) | payload[1] if len(payload) >= 4 else None
 
 
 def data_sample(data: Data) -> Sample:

@@ -142,3 +142,15 @@ def test_acknack_and_gap_sets() -> None:
     assert isinstance(acknack, AckNack) and acknack.base == 10
     assert acknack.missing == (10, 12) and acknack.count == 5
     assert isinstance(g, Gap) and (g.start, g.list_base, g.gap_list) == (3, 6, (7,))
+
+
+def test_encapsulation_of_discovery_and_user_payloads(corpus: Path) -> None:
+    path = corpus / "pcap" / "Elegye__rtps_decoder__data__vehicle.pcap"
+    kinds = set()
+    for dg in read_capture(path):
+        for sub in parse_message(dg.payload).submessages:
+            if isinstance(sub, Data) and sub.payload:
+                kinds.add((sub.writer_id >> 24 == 0 and sub.writer_id & 0xC0 == 0xC0,
+                           sub.encapsulation))
+    assert (True, 0x0003) in kinds  # SPDP/SEDP: PL_CDR_LE
+    assert any(not builtin and enc in (0x0001, 0x0007, 0x0009) for builtin, enc in kinds)
