@@ -165,7 +165,8 @@ def ours(path: Path, *, cache: bool = True, stage: str = "full") -> tuple[int, d
         acc = WriterAccounts()
         for dg in reader:
             if acc.account(dg.payload, dg.time) & DISCOVERY:
-                records += len(dec.decode(dg.payload, time=dg.time, dst_port=dg.dport).records)
+                records += len(dec.decode(dg.payload, acc.discovery, time=dg.time,
+                                          dst_port=dg.dport).records)
         samples = sum(w.samples for w in acc.writers.values())
         return reader.stats.frames, {"samples": samples, "writers": len(acc.writers),
                                      "records": records, "cache_hits": dec.cache_hits}

@@ -14,6 +14,7 @@ from struct import Struct
 
 from ddsdoctor.wire.errors import WireError
 from ddsdoctor.wire.ids import DISCOVERY_WRITERS, RTPS_MAGICS
+from ddsdoctor.wire.walk import DataRef
 
 DISCOVERY = 1
 """``account`` result bit: a DATA/DATA_FRAG of a builtin SPDP/SEDP writer is inside."""
@@ -59,6 +60,9 @@ class WriterAccounts:
     def __init__(self) -> None:
         self.writers: dict[tuple[bytes, int], WriterCounters] = {}
         """(writer GUID prefix, writer entity id) -> counters."""
+        self.discovery: list[DataRef] = []
+        """References to the SPDP/SEDP submessages of the last message accounted (for
+        ``DiscoveryDecoder.decode(msg, accounts.discovery)``); empty when there were none."""
         self.messages = 0
         self.submessages = 0
         self.heartbeats = 0
@@ -71,6 +75,8 @@ class WriterAccounts:
         Returns a bit set of DISCOVERY, MALFORMED and PING; raises WireError only when
         ``msg`` is not an RTPS message.
         """
+        if self.discovery:
+            self.discovery = []
         n = len(msg)
         if n < 20 or not msg.startswith(RTPS_MAGICS):
             if n == 16 and msg[8:16] == b"NDDSPING" and msg.startswith(RTPS_MAGICS):
@@ -82,6 +88,7 @@ class WriterAccounts:
         ids, sn_le, sn_be = _IDS.unpack_from, _SN_LE.unpack_from, _SN_BE.unpack_from
         second = int(time)
         source = msg[8:20]
+        vendor = (msg[6] << 8) | msg[7]
         result = nsub = hb = an = 0
         p = 20
         while p < n:
@@ -126,16 +133,16 @@ class WriterAccounts:
                         break
                     hi, lo = sn_le(msg, p + 24) if fl & 1 else sn_be(msg, p + 24)
                     samples = 1
-                wid = ids(msg, p + 8)[1]
+                rid, wid = ids(msg, p + 8)
                 sn = (hi << 32) | lo
                 key = (source, wid)
                 w = get(key)
                 if w is None:
                     w = writers[key] = WriterCounters(sn, time)
-                    if wid in DISCOVERY_WRITERS:
-                        result |= DISCOVERY
-                elif wid in DISCOVERY_WRITERS:
+                if wid in DISCOVERY_WRITERS:
                     result |= DISCOVERY
+                    self.discovery.append(DataRef(sid, source, vendor, wid, rid, sn, samples,
+                                                  size, p, fl))
                 w.samples += samples
                 w.submessages += 1
                 w.bytes += size
@@ -156,6 +163,7 @@ class WriterAccounts:
                     result |= MALFORMED
                     break
                 source = msg[p + 12 : p + 24]
+                vendor = (msg[p + 10] << 8) | msg[p + 11]
             p = end
         self.messages += 1
         self.submessages += nsub

@@ -9,6 +9,7 @@ every NACK: most discovery submessages of a long capture are repeats.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from ddsdoctor.wire.discovery import decode_discovery
@@ -18,7 +19,7 @@ from ddsdoctor.wire.ids import DISCOVERY_WRITERS, PARTICIPANT_WRITERS
 from ddsdoctor.wire.message import decode_at
 from ddsdoctor.wire.records import DiscoveryRecord
 from ddsdoctor.wire.submessages import Data, DataFrag, data_sample
-from ddsdoctor.wire.walk import Scan, scan
+from ddsdoctor.wire.walk import DataRef, Scan, scan
 
 log = logging.getLogger(__name__)
 _MISSING = object()
@@ -44,36 +45,38 @@ class DiscoveryDecoder:
         self.malformed = 0
 
     def decode(
-        self, msg: bytes, walked: Scan | None = None, *, time: float = 0.0,
+        self, msg: bytes, walked: Scan | Sequence[DataRef] | None = None, *, time: float = 0.0,
         dst_port: int | None = None,
     ) -> Decoded:
-        """Records from the discovery samples of ``msg`` (``walked`` = its ``scan`` if known).
+        """Records from the discovery samples of ``msg``.
 
-        Raises WireError only when ``msg`` is not RTPS and no scan was given.
+        ``walked`` is the message's ``scan`` or the data references already found (e.g.
+        ``WriterAccounts.discovery``); without it the message is scanned here. Raises
+        WireError only when ``msg`` is not RTPS and nothing was given.
         """
         if walked is None:
             walked = scan(msg)
+        refs = walked.data if isinstance(walked, Scan) else walked
         records: list[DiscoveryRecord] = []
         errors: list[WireError] = []
         cache = self._cache
-        for ref in walked.data:
-            wid = ref.writer_id
+        hits = 0
+        for kind, source, vendor, wid, _rid, _sn, _n, size, offset, _fl in refs:
             if wid not in DISCOVERY_WRITERS:
                 continue
             key: tuple[object, ...] | None = None
-            if ref.kind == 0x15:  # a whole DATA: its raw bytes identify the record
+            if kind == 0x15:  # a whole DATA: its raw bytes identify the record
                 # The port only matters for SPDP (domain fallback), so SEDP entries are shared.
                 port = dst_port if wid in PARTICIPANT_WRITERS else None
-                key = (ref.source, ref.vendor_id, msg[ref.offset : ref.offset + ref.size], port)
+                key = (source, vendor, msg[offset : offset + size], port)
                 record = cache.get(key, _MISSING)
                 if record is not _MISSING:
-                    self.samples += 1
-                    self.cache_hits += 1
+                    hits += 1
                     if record is not None:
                         records.append(record)  # type: ignore[arg-type]
                     continue
             try:
-                sub = decode_at(msg, ref.offset, ref.source, ref.vendor_id)
+                sub = decode_at(msg, offset, source, vendor)
                 if isinstance(sub, DataFrag):
                     sample = self.reassembler.add(sub, time)
                     if sample is None:
@@ -94,4 +97,7 @@ class DiscoveryDecoder:
                 cache[key] = record
             if record is not None:
                 records.append(record)
+        if hits:
+            self.samples += hits
+            self.cache_hits += hits
         return Decoded(records, errors)

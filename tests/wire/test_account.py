@@ -10,6 +10,7 @@ import pytest
 from ddsdoctor.capture import read_capture
 from ddsdoctor.wire.account import DISCOVERY, MALFORMED, PING, WriterAccounts
 from ddsdoctor.wire.errors import WireError
+from ddsdoctor.wire.ids import DISCOVERY_WRITERS
 from ddsdoctor.wire.walk import scan
 from tests.wire.corpus import ALL_CAPTURES, capture_id
 
@@ -23,6 +24,7 @@ def test_per_writer_counters_match_scan(path: Path) -> None:
         res = acc.account(dg.payload, dg.time)
         walked = scan(dg.payload)
         assert bool(res & DISCOVERY) == walked.discovery
+        assert acc.discovery == [r for r in walked.data if r.writer_id in DISCOVERY_WRITERS]
         assert bool(res & PING) == walked.ping and not res & MALFORMED
         for ref in walked.data:
             w = want[(ref.source, ref.writer_id)]
