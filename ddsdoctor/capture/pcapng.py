@@ -108,9 +108,10 @@ def read_pcapng(stream: SafeStream, magic: bytes, reader: CaptureReader) -> Iter
             end = pos + blen - 4
             pos += blen
             if btype in (_EPB, _PB):
-                if end - body < 20:
-                    stats.format_error = f"corrupt packet block at offset {base + body - 8}"
-                    return
+                if end - body < 20:  # the block length is sound, so skip just this block
+                    frames += 1
+                    skips[SkipReason.BAD_HEADER] += 1
+                    continue
                 if btype == _EPB:
                     ifid, hi, lo, caplen, origlen = epb.unpack_from(buf, body)
                 else:
@@ -118,8 +119,9 @@ def read_pcapng(stream: SafeStream, magic: bytes, reader: CaptureReader) -> Iter
                 start = body + 20
             elif btype == _SPB:
                 if end - body < 4 or not ifaces:
-                    stats.format_error = f"corrupt simple packet block at offset {base + pos}"
-                    return
+                    frames += 1
+                    skips[SkipReason.BAD_HEADER] += 1
+                    continue
                 origlen = spb.unpack_from(buf, body)[0]
                 ifid, hi, lo = 0, 0, 0
                 snap = ifaces[0][3]
@@ -134,10 +136,10 @@ def read_pcapng(stream: SafeStream, magic: bytes, reader: CaptureReader) -> Iter
                     stats.other_blocks += 1
                 continue
             stop = start + caplen
-            if stop > end:
-                stats.format_error = f"corrupt packet block at offset {base + body - 8}"
-                return
             frames += 1
+            if stop > end:
+                skips[SkipReason.BAD_HEADER] += 1
+                continue
             cap += caplen
             if origlen < caplen:  # noqa: PLR1730 - cheaper than max() per packet
                 origlen = caplen

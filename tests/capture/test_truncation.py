@@ -112,3 +112,17 @@ def test_fuzz_mutated_real_captures_never_raise(seed_files: list[bytes], data: s
     for dg in reader:
         assert isinstance(dg.payload, bytes)
     assert reader.stats.frames >= 0
+
+
+def test_corrupt_pcapng_packet_block_is_skipped_not_fatal(tmp_path: Path) -> None:
+    from tests.capture import synth
+
+    frame = synth.ethernet(synth.ipv4("10.0.0.1", "10.0.0.2", 17,
+                                      synth.udp(1, 7400, b"RTPS\x02\x01\x01\x10" + bytes(12))))
+    path = synth.write_pcapng(tmp_path / "x.pcapng", [(1, 6)], [(0, 1.0, frame)] * 3)
+    data = bytearray(path.read_bytes())
+    first_epb = data.index(b"\x06\x00\x00\x00")
+    data[first_epb + 20 : first_epb + 24] = (5000).to_bytes(4, "little")  # caplen > block
+    got, reader = _read(bytes(data))
+    assert len(got) == 2 and reader.stats.frames == 3 and reader.stats.complete
+    assert reader.stats.skipped_total == 1
