@@ -121,7 +121,9 @@ def test_corrupt_pcapng_packet_block_is_skipped_not_fatal(tmp_path: Path) -> Non
                                       synth.udp(1, 7400, b"RTPS\x02\x01\x01\x10" + bytes(12))))
     path = synth.write_pcapng(tmp_path / "x.pcapng", [(1, 6)], [(0, 1.0, frame)] * 3)
     data = bytearray(path.read_bytes())
-    first_epb = data.index(b"\x06\x00\x00\x00")
+    first_epb = 0
+    while int.from_bytes(data[first_epb : first_epb + 4], "little") != 6:  # walk the blocks
+        first_epb += int.from_bytes(data[first_epb + 4 : first_epb + 8], "little")
     data[first_epb + 20 : first_epb + 24] = (5000).to_bytes(4, "little")  # caplen > block
     got, reader = _read(bytes(data))
     assert len(got) == 2 and reader.stats.frames == 3 and reader.stats.complete
