@@ -1,0 +1,26 @@
+"""Packet sources: capture files (and, later, live sockets) yielding one Datagram type."""
+
+from __future__ import annotations
+
+from ddsdoctor.capture.datagram import RTPS_MAGICS, Datagram, is_rtps
+from ddsdoctor.capture.frames import FrameDecoder, LinkType, decode_frame
+from ddsdoctor.capture.ipfrag import IpReassembler
+from ddsdoctor.capture.pcap import CaptureError, CaptureReader, read_capture
+from ddsdoctor.capture.source import PacketSource
+from ddsdoctor.capture.stats import CaptureStats, SkipReason
+
+__all__ = [
+    "RTPS_MAGICS",
+    "CaptureError",
+    "CaptureReader",
+    "CaptureStats",
+    "Datagram",
+    "FrameDecoder",
+    "IpReassembler",
+    "LinkType",
+    "PacketSource",
+    "SkipReason",
+    "decode_frame",
+    "is_rtps",
+    "read_capture",
+]
