@@ -82,7 +82,7 @@ def _v6(addr: bytes) -> str:
     return name
 
 
-def decode_frame(  # noqa: PLR0917 - positional on the per-packet hot path
+def decode_frame(
     link: int,
     buf: bytes,
     off: int,
@@ -101,11 +101,31 @@ def decode_frame(  # noqa: PLR0917 - positional on the per-packet hot path
         # Fast path for the common case, one unpack: Ethernet II, IPv4 without options, not a
         # fragment, UDP, all within the frame. Anything else takes the general path below.
         et, vihl, total, frag, proto, src, dst, sport, dport, ulen = _ETH_IP4_UDP(buf, off)
-        if (et == 0x0800 and vihl == 0x45 and proto == 17 and not frag & 0x3FFF
-                and 28 <= total <= end - off - 14 and 8 <= ulen <= total - 20):
+        if (
+            et == 0x0800
+            and vihl == 0x45
+            and proto == 17
+            and not frag & 0x3FFF
+            and 28 <= total <= end - off - 14
+            and 8 <= ulen <= total - 20
+        ):
             q = off + 42
-            return _new(Datagram, (ts, _v4get(src) or _v4(src), _v4get(dst) or _v4(dst), sport,
-                                   dport, buf[q : q + ulen - 8], frame, wire_len, 1, 4, None))
+            return _new(
+                Datagram,
+                (
+                    ts,
+                    _v4get(src) or _v4(src),
+                    _v4get(dst) or _v4(dst),
+                    sport,
+                    dport,
+                    buf[q : q + ulen - 8],
+                    frame,
+                    wire_len,
+                    1,
+                    4,
+                    None,
+                ),
+            )
     vlan: int | None = None
     if link == 1:
         if end - off < 14:
@@ -194,8 +214,14 @@ def decode_frame(  # noqa: PLR0917 - positional on the per-packet hot path
             return _CUT
         if reasm is None:
             return _FRAGMENT
-        done = reasm.add((4, src, dst, 17, ident), (frag & 0x1FFF) << 3, bool(frag & 0x2000),
-                         buf[q:ip_end], ts, wire_len)
+        done = reasm.add(
+            (4, src, dst, 17, ident),
+            (frag & 0x1FFF) << 3,
+            bool(frag & 0x2000),
+            buf[q:ip_end],
+            ts,
+            wire_len,
+        )
         if done is None:
             return _FRAGMENT
         buf, wire_len, frames = done
@@ -213,13 +239,33 @@ def decode_frame(  # noqa: PLR0917 - positional on the per-packet hot path
         uend = q + ulen
         if uend > ip_end:
             return _CUT
-    return _new(Datagram, (ts, _v4get(src) or _v4(src), _v4get(dst) or _v4(dst), sport, dport,
-                           buf[q + 8 : uend], frame, wire_len, frames, 4, vlan))
+    return _new(
+        Datagram,
+        (
+            ts,
+            _v4get(src) or _v4(src),
+            _v4get(dst) or _v4(dst),
+            sport,
+            dport,
+            buf[q + 8 : uend],
+            frame,
+            wire_len,
+            frames,
+            4,
+            vlan,
+        ),
+    )
 
 
-def _ipv6(  # noqa: PLR0917
-    buf: bytes, p: int, end: int, ts: float, frame: int, wire_len: int,
-    reasm: IpReassembler | None, vlan: int | None,
+def _ipv6(
+    buf: bytes,
+    p: int,
+    end: int,
+    ts: float,
+    frame: int,
+    wire_len: int,
+    reasm: IpReassembler | None,
+    vlan: int | None,
 ) -> Datagram | SkipReason:
     """IPv6 (RFC 8200): walk extension headers, reassemble fragments, decode UDP."""
     if end - p < 40:
@@ -249,8 +295,9 @@ def _ipv6(  # noqa: PLR0917
             return _CUT
         if reasm is None:
             return _FRAGMENT
-        done = reasm.add((6, src, dst, ident), offm & 0xFFF8, bool(offm & 1), buf[q:ip_end],
-                         ts, wire_len)
+        done = reasm.add(
+            (6, src, dst, ident), offm & 0xFFF8, bool(offm & 1), buf[q:ip_end], ts, wire_len
+        )
         if done is None:
             return _FRAGMENT
         buf, wire_len, frames = done
@@ -271,8 +318,10 @@ def _ipv6(  # noqa: PLR0917
         uend = q + ulen
         if uend > ip_end:
             return _CUT
-    return _new(Datagram, (ts, _v6(src), _v6(dst), sport, dport, buf[q + 8 : uend],
-                           frame, wire_len, frames, 6, vlan))
+    return _new(
+        Datagram,
+        (ts, _v6(src), _v6(dst), sport, dport, buf[q + 8 : uend], frame, wire_len, frames, 6, vlan),
+    )
 
 
 def _walk_ext(buf: bytes, q: int, end: int, nh: int) -> tuple[int, int]:
@@ -288,7 +337,7 @@ def _walk_ext(buf: bytes, q: int, end: int, nh: int) -> tuple[int, int]:
     return q, nh
 
 
-def _exported_pdu(  # noqa: PLR0917
+def _exported_pdu(
     buf: bytes, off: int, end: int, ts: float, frame: int, wire_len: int
 ) -> Datagram | SkipReason:
     """Wireshark exported PDU (LINKTYPE 252): TLV tags (epan/exported_pdu.h), then the PDU."""
@@ -330,8 +379,9 @@ def _exported_pdu(  # noqa: PLR0917
         p += tlen
     if port_type != _PT_UDP:
         return SkipReason.NOT_UDP_PDU
-    return _new(Datagram, (ts, src, dst, sport, dport, buf[p:end], frame, wire_len, 1,
-                           version, None))
+    return _new(
+        Datagram, (ts, src, dst, sport, dport, buf[p:end], frame, wire_len, 1, version, None)
+    )
 
 
 class FrameDecoder:
@@ -370,8 +420,9 @@ class FrameDecoder:
             stats.first_time = ts
         stats.last_time = ts
         stats.link_types.add(link)
-        res = decode_frame(link, frame, 0, n, ts, number, n if wire_len is None else wire_len,
-                           self.reassembler)
+        res = decode_frame(
+            link, frame, 0, n, ts, number, n if wire_len is None else wire_len, self.reassembler
+        )
         if isinstance(res, SkipReason):
             stats.skips[res] += 1
             return None

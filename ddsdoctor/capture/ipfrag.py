@@ -65,7 +65,7 @@ class IpReassembler:
     def buffered_bytes(self) -> int:
         return self._bytes
 
-    def add(  # noqa: PLR0917 - called per fragment
+    def add(
         self, key: Hashable, offset: int, more: bool, data: bytes, ts: float, wire_len: int
     ) -> tuple[bytes, int, int] | None:
         """Add one fragment (``offset`` in bytes); return the datagram when it completes."""

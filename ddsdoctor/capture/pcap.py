@@ -129,8 +129,7 @@ def read_capture(
     reassembler: IpReassembler | None = None,
 ) -> CaptureReader:
     """Open a pcap/pcapng file (optionally gzip) for one pass; see CaptureReader."""
-    return CaptureReader(path, rtps_only=rtps_only, reassemble=reassemble,
-                         reassembler=reassembler)
+    return CaptureReader(path, rtps_only=rtps_only, reassemble=reassemble, reassembler=reassembler)
 
 
 def _read_pcap(stream: SafeStream, magic: bytes, reader: CaptureReader) -> Iterator[Datagram]:

@@ -47,7 +47,7 @@ def _interface(body: bytes, le: bool) -> tuple[int, float, int, int]:
             break
         if code == _OPT_TSRESOL and olen >= 1:
             v = body[p]
-            tick = 2.0 ** -(v & 0x7F) if v & 0x80 else 10.0 ** -v
+            tick = 2.0 ** -(v & 0x7F) if v & 0x80 else 10.0**-v
         elif code == _OPT_TSOFFSET and olen >= 8:
             offset = int.from_bytes(body[p : p + 8], "little" if le else "big", signed=True)
         p += (olen + 3) & ~3

@@ -32,8 +32,17 @@ _BATCH_LE, _BATCH_BE = Struct("<iI4xI"), Struct(">iI4xI")
 class WriterCounters:
     """Traffic of one writer: samples, submessages, bytes, SN range, time range, 1 s bins."""
 
-    __slots__ = ("bins", "bytes", "first_sn", "first_time", "kinds", "last_sn", "last_time",
-                 "samples", "submessages")
+    __slots__ = (
+        "bins",
+        "bytes",
+        "first_sn",
+        "first_time",
+        "kinds",
+        "last_sn",
+        "last_time",
+        "samples",
+        "submessages",
+    )
 
     def __init__(self, sn: int, time: float) -> None:
         self.samples = 0
@@ -50,8 +59,10 @@ class WriterCounters:
         """Whole epoch second -> bytes in that second (for bits/s time series)."""
 
     def __repr__(self) -> str:
-        return (f"WriterCounters(samples={self.samples}, bytes={self.bytes}, "
-                f"sn={self.first_sn}..{self.last_sn})")
+        return (
+            f"WriterCounters(samples={self.samples}, bytes={self.bytes}, "
+            f"sn={self.first_sn}..{self.last_sn})"
+        )
 
 
 class WriterAccounts:
@@ -141,8 +152,9 @@ class WriterAccounts:
                     w = writers[key] = WriterCounters(sn, time)
                 if wid in DISCOVERY_WRITERS:
                     result |= DISCOVERY
-                    self.discovery.append(DataRef(sid, source, vendor, wid, rid, sn, samples,
-                                                  size, p, fl))
+                    self.discovery.append(
+                        DataRef(sid, source, vendor, wid, rid, sn, samples, size, p, fl)
+                    )
                 w.samples += samples
                 w.submessages += 1
                 w.bytes += size

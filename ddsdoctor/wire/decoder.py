@@ -45,7 +45,11 @@ class DiscoveryDecoder:
         self.malformed = 0
 
     def decode(
-        self, msg: bytes, walked: Scan | Sequence[DataRef] | None = None, *, time: float = 0.0,
+        self,
+        msg: bytes,
+        walked: Scan | Sequence[DataRef] | None = None,
+        *,
+        time: float = 0.0,
         dst_port: int | None = None,
     ) -> Decoded:
         """Records from the discovery samples of ``msg``.

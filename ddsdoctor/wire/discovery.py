@@ -65,14 +65,70 @@ PID_PERMISSIONS_TOKEN = 0x1002
 PID_DOMAIN_TAG = 0x4014
 
 # PIDs consumed by the decoders below or by decode_qos; the rest is reported as unknown.
-_QOS_PIDS = frozenset((0x0004, 0x0006, 0x001A, 0x001B, 0x001D, 0x001E, 0x001F, 0x0021, 0x0023,
-                       0x0025, 0x0027, 0x002B, 0x002C, 0x002D, 0x002E, 0x0040, 0x0041, 0x0049))
-_KNOWN_PIDS = _QOS_PIDS | frozenset((
-    0x0002, 0x0005, 0x0007, 0x000F, 0x0015, 0x0016, 0x0029, 0x002F, 0x0030, 0x0031, 0x0032,
-    0x0033, 0x0034, 0x0035, 0x0043, 0x0044, 0x0048, 0x0050, 0x0051, 0x0052, 0x0053, 0x0058,
-    0x0059, 0x005A, 0x0060, 0x0062, 0x0070, 0x0072, 0x0073, 0x0074, 0x0075, 0x0077, 0x1001,
-    0x1002, 0x1004, 0x1005, 0x1006, 0x4014,
-))
+_QOS_PIDS = frozenset(
+    (
+        0x0004,
+        0x0006,
+        0x001A,
+        0x001B,
+        0x001D,
+        0x001E,
+        0x001F,
+        0x0021,
+        0x0023,
+        0x0025,
+        0x0027,
+        0x002B,
+        0x002C,
+        0x002D,
+        0x002E,
+        0x0040,
+        0x0041,
+        0x0049,
+    )
+)
+_KNOWN_PIDS = _QOS_PIDS | frozenset(
+    (
+        0x0002,
+        0x0005,
+        0x0007,
+        0x000F,
+        0x0015,
+        0x0016,
+        0x0029,
+        0x002F,
+        0x0030,
+        0x0031,
+        0x0032,
+        0x0033,
+        0x0034,
+        0x0035,
+        0x0043,
+        0x0044,
+        0x0048,
+        0x0050,
+        0x0051,
+        0x0052,
+        0x0053,
+        0x0058,
+        0x0059,
+        0x005A,
+        0x0060,
+        0x0062,
+        0x0070,
+        0x0072,
+        0x0073,
+        0x0074,
+        0x0075,
+        0x0077,
+        0x1001,
+        0x1002,
+        0x1004,
+        0x1005,
+        0x1006,
+        0x4014,
+    )
+)
 _LOCATOR = {True: Struct("<iI"), False: Struct(">iI")}
 
 
@@ -143,8 +199,9 @@ def _disposal(sample: Sample, kind: DiscoveryKind, status: int) -> Disposal:
         value = pl.first(PID_ENDPOINT_GUID) or pl.first(PID_PARTICIPANT_GUID)
         if value is not None:
             key = _guid(value)
-    return Disposal(kind, key, bool(status & 0x01), bool(status & 0x02), sample.writer.prefix,
-                    sample.sn)
+    return Disposal(
+        kind, key, bool(status & 0x01), bool(status & 0x02), sample.writer.prefix, sample.sn
+    )
 
 
 def _table_vendor(pl: ParameterList, sample: Sample) -> int:
@@ -190,8 +247,11 @@ def _participant(sample: Sample, pl: ParameterList, dst_port: int | None) -> Par
             secure = True
     if guid is None:
         raw = sample.key_hash
-        guid = Guid.from_bytes(raw[:16]) if raw and len(raw) >= 16 else Guid(
-            sample.writer.prefix, ids.ENTITYID_PARTICIPANT)
+        guid = (
+            Guid.from_bytes(raw[:16])
+            if raw and len(raw) >= 16
+            else Guid(sample.writer.prefix, ids.ENTITYID_PARTICIPANT)
+        )
     info = decode_vendor(pl, vendor_id)
     source: DomainSource | None = DomainSource.PID if domain is not None else None
     if domain is None and info.domain_id is not None:
@@ -202,9 +262,29 @@ def _participant(sample: Sample, pl: ParameterList, dst_port: int | None) -> Par
             domain, source = mapped.domain_id, DomainSource.PORT
     who = identity(dict(props), info)
     return ParticipantData(
-        guid, sample.writer.prefix, vendor_id, version, domain, source, tag, lease,
-        tuple(locs[0x31]), tuple(locs[0x48]), tuple(locs[0x32]), tuple(locs[0x33]), bes, name,
-        user_data, props, info, who.host, who.pid, who.process, who.user, secure, sample.sn,
+        guid,
+        sample.writer.prefix,
+        vendor_id,
+        version,
+        domain,
+        source,
+        tag,
+        lease,
+        tuple(locs[0x31]),
+        tuple(locs[0x48]),
+        tuple(locs[0x32]),
+        tuple(locs[0x33]),
+        bes,
+        name,
+        user_data,
+        props,
+        info,
+        who.host,
+        who.pid,
+        who.process,
+        who.user,
+        secure,
+        sample.sn,
         _unknown(pl),
     )
 
@@ -261,9 +341,28 @@ def _endpoint(sample: Sample, pl: ParameterList, kind: DiscoveryKind) -> Endpoin
     ekind = EndpointKind.WRITER if kind is DiscoveryKind.PUBLICATION else EndpointKind.READER
     secure = sample.writer.entity_id >> 24 == 0xFF
     return EndpointData(
-        ekind, guid, participant, sample.writer.prefix, vendor_id, topic, type_name, partitions,
-        decode_qos(pl), tuple(uc), tuple(mc), group, name, type_info, reps, expects, cfilter,
-        props, info, secure, sample.sn, _unknown(pl),
+        ekind,
+        guid,
+        participant,
+        sample.writer.prefix,
+        vendor_id,
+        topic,
+        type_name,
+        partitions,
+        decode_qos(pl),
+        tuple(uc),
+        tuple(mc),
+        group,
+        name,
+        type_info,
+        reps,
+        expects,
+        cfilter,
+        props,
+        info,
+        secure,
+        sample.sn,
+        _unknown(pl),
     )
 
 
@@ -277,8 +376,15 @@ def _topic(sample: Sample, pl: ParameterList) -> TopicData:
             type_name = plist.string(v, le)
     raw = sample.key_hash or pl.first(PID_KEY_HASH)
     key = Guid.from_bytes(raw[:16]) if raw is not None and len(raw) >= 16 else None
-    return TopicData(topic, type_name, key, sample.writer.prefix, _table_vendor(pl, sample),
-                     decode_qos(pl), sample.sn)
+    return TopicData(
+        topic,
+        type_name,
+        key,
+        sample.writer.prefix,
+        _table_vendor(pl, sample),
+        decode_qos(pl),
+        sample.sn,
+    )
 
 
 def _cm_participant(sample: Sample, pl: ParameterList) -> CmParticipantData:
@@ -288,9 +394,16 @@ def _cm_participant(sample: Sample, pl: ParameterList) -> CmParticipantData:
         raise WireError("CMParticipant sample without participant GUID")
     name = pl.first(PID_ENTITY_NAME)
     info = decode_vendor(pl, sample.vendor_id)
-    return CmParticipantData(Guid.from_bytes(raw[:16]), plist.string(name, le) if name else None,
-                             info.node_name, info.exec_name, info.process_id, info.service_type,
-                             sample.writer.prefix, sample.sn)
+    return CmParticipantData(
+        Guid.from_bytes(raw[:16]),
+        plist.string(name, le) if name else None,
+        info.node_name,
+        info.exec_name,
+        info.process_id,
+        info.service_type,
+        sample.writer.prefix,
+        sample.sn,
+    )
 
 
 def _shorts(v: bytes, le: bool) -> tuple[int, ...]:

@@ -33,8 +33,18 @@ class FragmentStats:
 
 
 class _Partial:
-    __slots__ = ("buf", "first_ts", "frag_size", "got", "inline_qos", "key", "last_ts",
-                 "needed", "sample_size", "vendor_id")
+    __slots__ = (
+        "buf",
+        "first_ts",
+        "frag_size",
+        "got",
+        "inline_qos",
+        "key",
+        "last_ts",
+        "needed",
+        "sample_size",
+        "vendor_id",
+    )
 
     def __init__(self, frag: DataFrag, now: float) -> None:
         self.sample_size = frag.sample_size
@@ -90,8 +100,9 @@ class SampleReassembler:
             if ssize > self.max_bytes:
                 st.oversize += 1
                 return None
-            while self._parts and (len(self._parts) >= self.max_samples
-                                   or self._bytes + ssize > self.max_bytes):
+            while self._parts and (
+                len(self._parts) >= self.max_samples or self._bytes + ssize > self.max_bytes
+            ):
                 self._drop(next(iter(self._parts)))
                 st.evicted += 1
             part = self._parts[key] = _Partial(frag, now)
@@ -117,9 +128,17 @@ class SampleReassembler:
             return None
         self._drop(key)
         st.completed += 1
-        return Sample(Guid(frag.source, frag.writer_id), frag.writer_sn, part.vendor_id,
-                      part.last_ts, part.inline_qos, bytes(part.buf), not part.key, part.key,
-                      fragmented=True)
+        return Sample(
+            Guid(frag.source, frag.writer_id),
+            frag.writer_sn,
+            part.vendor_id,
+            part.last_ts,
+            part.inline_qos,
+            bytes(part.buf),
+            not part.key,
+            part.key,
+            fragmented=True,
+        )
 
     def _expire(self, now: float) -> None:
         parts = self._parts

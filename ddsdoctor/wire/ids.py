@@ -42,8 +42,9 @@ class SubmessageId(enum.IntEnum):
     SRTPS_POSTFIX = 0x34
 
 
-DATA_KINDS = frozenset((SubmessageId.DATA, SubmessageId.DATA_FRAG, SubmessageId.DATA_BATCH,
-                        SubmessageId.DATA_SESSION))
+DATA_KINDS = frozenset(
+    (SubmessageId.DATA, SubmessageId.DATA_FRAG, SubmessageId.DATA_BATCH, SubmessageId.DATA_SESSION)
+)
 """Submessages that carry user samples (RTI batch/session count as data: facts §10.2)."""
 
 
@@ -144,8 +145,12 @@ OSPL_CM_SUBSCRIBER_WRITER = 0x00000342
 PARTICIPANT_WRITERS = frozenset((SPDP_WRITER, SPDP_SECURE_WRITER))
 PUBLICATION_WRITERS = frozenset((SEDP_PUBLICATIONS_WRITER, SEDP_PUBLICATIONS_SECURE_WRITER))
 SUBSCRIPTION_WRITERS = frozenset((SEDP_SUBSCRIPTIONS_WRITER, SEDP_SUBSCRIPTIONS_SECURE_WRITER))
-DISCOVERY_WRITERS = (PARTICIPANT_WRITERS | PUBLICATION_WRITERS | SUBSCRIPTION_WRITERS
-                     | frozenset((SEDP_TOPICS_WRITER, OSPL_CM_PARTICIPANT_WRITER)))
+DISCOVERY_WRITERS = (
+    PARTICIPANT_WRITERS
+    | PUBLICATION_WRITERS
+    | SUBSCRIPTION_WRITERS
+    | frozenset((SEDP_TOPICS_WRITER, OSPL_CM_PARTICIPANT_WRITER))
+)
 """Builtin writers whose samples the full decoder turns into discovery records (the
 OpenSplice CMParticipant writer only when the sender is OpenSplice)."""
 

@@ -40,9 +40,15 @@ log = logging.getLogger(__name__)
 _IDS = Struct(">II")
 _E = {
     le: {
-        "u16": Struct(pfx + "H"), "u32": Struct(pfx + "I"), "sn": Struct(pfx + "iI"),
-        "ts": Struct(pfx + "iI"), "frag": Struct(pfx + "IHHI"), "locator": Struct(pfx + "iI"),
-        "hb": Struct(pfx + "iIiIi"), "set": Struct(pfx + "iII"), "fset": Struct(pfx + "II"),
+        "u16": Struct(pfx + "H"),
+        "u32": Struct(pfx + "I"),
+        "sn": Struct(pfx + "iI"),
+        "ts": Struct(pfx + "iI"),
+        "frag": Struct(pfx + "IHHI"),
+        "locator": Struct(pfx + "iI"),
+        "hb": Struct(pfx + "iIiIi"),
+        "set": Struct(pfx + "iII"),
+        "fset": Struct(pfx + "II"),
         "batch": Struct(pfx + "iIiIII"),
     }
     for le, pfx in ((True, "<"), (False, ">"))
@@ -55,8 +61,9 @@ def parse_header(msg: bytes) -> Header:
     if not msg.startswith(RTPS_MAGICS):
         raise WireError("not an RTPS message (no RTPS/RTPX magic)", 0)
     if len(msg) == 16 and msg[8:16] == b"NDDSPING":
-        return Header(msg[:4], (msg[4], msg[5]), (msg[6] << 8) | msg[7], GUIDPREFIX_UNKNOWN,
-                      ping=True)
+        return Header(
+            msg[:4], (msg[4], msg[5]), (msg[6] << 8) | msg[7], GUIDPREFIX_UNKNOWN, ping=True
+        )
     if len(msg) < 20:
         raise WireError(f"RTPS message of {len(msg)} bytes is shorter than its header", 0)
     return Header(msg[:4], (msg[4], msg[5]), (msg[6] << 8) | msg[7], msg[8:20])
@@ -130,8 +137,9 @@ def decode_at(
         end = body + length
         if end > n:
             raise WireError(f"submessage 0x{sid:02x} runs past the end", offset)
-    return _decode(sid, fl, le, msg, body, end, (source, vendor_id, timestamp, None, offset,
-                                                 end - offset, fl))
+    return _decode(
+        sid, fl, le, msg, body, end, (source, vendor_id, timestamp, None, offset, end - offset, fl)
+    )
 
 
 def _sn(msg: bytes, off: int, le: bool) -> int:
@@ -152,7 +160,7 @@ def _inline_qos(
     return parse_parameter_list(msg, at, end, le, need_sentinel=True)
 
 
-def _decode(  # noqa: PLR0917
+def _decode(
     sid: int, fl: int, le: bool, msg: bytes, body: int, end: int, ctx: _Ctx
 ) -> Submessage:
     st = _E[le]
@@ -204,8 +212,12 @@ def _decode(  # noqa: PLR0917
         return InfoDst(*ctx, msg[body : body + 12])
     if sid == ids.SubmessageId.INFO_SRC:
         _need(body, end, 20, "INFO_SRC")
-        return InfoSrc(*ctx, (msg[body + 4], msg[body + 5]), (msg[body + 6] << 8) | msg[body + 7],
-                       msg[body + 8 : body + 20])
+        return InfoSrc(
+            *ctx,
+            (msg[body + 4], msg[body + 5]),
+            (msg[body + 6] << 8) | msg[body + 7],
+            msg[body + 8 : body + 20],
+        )
     if sid == ids.SubmessageId.DATA_BATCH:
         _need(body, end, 40, "DATA_BATCH")
         rid, wid = _IDS.unpack_from(msg, body + 4)
@@ -252,7 +264,7 @@ def _frag_set(msg: bytes, off: int, end: int, le: bool) -> tuple[int, tuple[int,
     return base, *_bits(msg, off + 8, end, le, nbits, base)
 
 
-def _bits(  # noqa: PLR0917
+def _bits(
     msg: bytes, off: int, end: int, le: bool, nbits: int, base: int
 ) -> tuple[tuple[int, ...], int]:
     if nbits > MAX_SET_BITS:
@@ -270,7 +282,7 @@ def _bits(  # noqa: PLR0917
     return tuple(out), off + 4 * words
 
 
-def _info_reply(  # noqa: PLR0917
+def _info_reply(
     sid: int, fl: int, le: bool, msg: bytes, body: int, end: int, ctx: _Ctx
 ) -> InfoReply:
     st = _E[le]

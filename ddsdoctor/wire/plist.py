@@ -90,7 +90,8 @@ def parse_parameter_list(
             ident = member & 0x0FFFFFFF
             if ident <= 0x3FFF:  # keep the XCDR1 flag convention: I -> 0x8000, M -> 0x4000
                 ident |= (0x8000 if member & 0x80000000 else 0) | (
-                    0x4000 if member & 0x40000000 else 0)
+                    0x4000 if member & 0x40000000 else 0
+                )
             params.append((ident, buf[p : p + xlen]))
             p += xlen
             continue

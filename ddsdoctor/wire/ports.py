@@ -30,8 +30,15 @@ class PortMapping:
 
 
 def domain_from_port(
-    port: int, *, base: int = PB, domain_gain: int = DG, participant_gain: int = PG,
-    d0: int = D0, d1: int = D1, d2: int = D2, d3: int = D3,
+    port: int,
+    *,
+    base: int = PB,
+    domain_gain: int = DG,
+    participant_gain: int = PG,
+    d0: int = D0,
+    d1: int = D1,
+    d2: int = D2,
+    d3: int = D3,
 ) -> PortMapping | None:
     """Invert the port mapping; None when ``port`` is not a default RTPS port.
 

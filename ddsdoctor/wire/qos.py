@@ -195,8 +195,9 @@ def _durability_service(v: bytes, le: bool) -> DurabilityService:
     if len(v) < 28:
         raise WireError("PID_DURABILITY_SERVICE shorter than 28 bytes")
     kind, depth, ms, mi, mspi = plist.i32s(v[8:], le, 5)
-    return DurabilityService(duration(v[:8], le), History(HistoryKind(kind), depth),
-                             ResourceLimits(ms, mi, mspi))
+    return DurabilityService(
+        duration(v[:8], le), History(HistoryKind(kind), depth), ResourceLimits(ms, mi, mspi)
+    )
 
 
 def decode_qos(pl: ParameterList) -> EndpointQos:

@@ -201,8 +201,21 @@ class Other(_Context):
     submessage_id: int
 
 
-Submessage = (Data | DataFrag | DataBatch | Heartbeat | AckNack | Gap | NackFrag
-              | HeartbeatFrag | InfoTs | InfoSrc | InfoDst | InfoReply | Other)
+Submessage = (
+    Data
+    | DataFrag
+    | DataBatch
+    | Heartbeat
+    | AckNack
+    | Gap
+    | NackFrag
+    | HeartbeatFrag
+    | InfoTs
+    | InfoSrc
+    | InfoDst
+    | InfoReply
+    | Other
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,5 +273,13 @@ def encapsulation(payload: bytes) -> int | None:
 
 def data_sample(data: Data) -> Sample:
     """The Sample a DATA submessage carries."""
-    return Sample(Guid(data.source, data.writer_id), data.writer_sn, data.vendor_id,
-                  data.timestamp, data.inline_qos, data.payload, data.has_data, data.has_key)
+    return Sample(
+        Guid(data.source, data.writer_id),
+        data.writer_sn,
+        data.vendor_id,
+        data.timestamp,
+        data.inline_qos,
+        data.payload,
+        data.has_data,
+        data.has_key,
+    )

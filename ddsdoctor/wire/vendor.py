@@ -117,8 +117,9 @@ def _decode_one(pid: int, v: bytes, le: bool, vendor: int, found: dict[str, obje
             if len(v) < 24:
                 raise WireError("PID 0x8007 version info shorter than 24 bytes")
             version, flags = plist.i32s(v, le, 2)
-            found["version_info"] = VersionInfo(version & 0xFFFFFFFF, flags & 0xFFFFFFFF,
-                                                plist.string_at(v, 20, le)[0])
+            found["version_info"] = VersionInfo(
+                version & 0xFFFFFFFF, flags & 0xFFFFFFFF, plist.string_at(v, 20, le)[0]
+            )
         elif pid == ADLINK_NODE_NAME:
             found["node_name"] = plist.string(v, le)
         elif pid == ADLINK_EXEC_NAME:
@@ -182,9 +183,13 @@ class OsplRole(enum.Enum):
     APPLICATION = "application"
 
 
-_OSPL_SERVICE_NAMES = {"splicedaemon": OsplRole.SPLICED, "ddsi2": OsplRole.DDSI2,
-                       "ddsi2e": OsplRole.DDSI2, "durability": OsplRole.DURABILITY,
-                       "built-in participant": OsplRole.BUILTIN}
+_OSPL_SERVICE_NAMES = {
+    "splicedaemon": OsplRole.SPLICED,
+    "ddsi2": OsplRole.DDSI2,
+    "ddsi2e": OsplRole.DDSI2,
+    "durability": OsplRole.DURABILITY,
+    "built-in participant": OsplRole.BUILTIN,
+}
 
 
 def ospl_role(entity_name: str | None) -> OsplRole:
@@ -216,8 +221,11 @@ class Identity:
 def identity(props: dict[str, str], info: VendorInfo) -> Identity:
     """Properties first (Cyclone, RTI, Fast DDS), then ADLINK version info / node PIDs."""
     host = next((props[k] for k in HOST_PROPERTIES if props.get(k)), None)
-    if host is not None and "fastdds.physical_data.host" in props and host == props[
-            "fastdds.physical_data.host"]:
+    if (
+        host is not None
+        and "fastdds.physical_data.host" in props
+        and host == props["fastdds.physical_data.host"]
+    ):
         host = _HOST_SUFFIX.sub("", host)
     if host is None and info.version_info is not None:
         host = info.version_info.host

@@ -71,8 +71,21 @@ def scan(msg: bytes) -> Scan:
     n = len(msg)
     if n < 20 or not msg.startswith(RTPS_MAGICS):
         if n == 16 and msg[8:16] == b"NDDSPING" and msg.startswith(RTPS_MAGICS):
-            return _new(Scan, ((msg[6] << 8) | msg[7], GUIDPREFIX_UNKNOWN, (msg[4] << 8) | msg[5],
-                               [], 0, 0, 0, False, True, None))
+            return _new(
+                Scan,
+                (
+                    (msg[6] << 8) | msg[7],
+                    GUIDPREFIX_UNKNOWN,
+                    (msg[4] << 8) | msg[5],
+                    [],
+                    0,
+                    0,
+                    0,
+                    False,
+                    True,
+                    None,
+                ),
+            )
         raise WireError("not an RTPS message", 0)
     # Locals instead of globals/attributes: this loop runs for every submessage captured.
     new, ref, disc_ids = _new, DataRef, _DISC
@@ -123,8 +136,23 @@ def scan(msg: bytes) -> Scan:
                 break
             rid, wid = ids(msg, p + 8)
             hi, lo, first = (_FRAG_LE if fl & 1 else _FRAG_BE).unpack_from(msg, p + 16)
-            add(new(ref, (0x16, source, vendor, wid, rid, (hi << 32) | lo, 1 if first == 1 else 0,
-                          end - p, p, fl)))
+            add(
+                new(
+                    ref,
+                    (
+                        0x16,
+                        source,
+                        vendor,
+                        wid,
+                        rid,
+                        (hi << 32) | lo,
+                        1 if first == 1 else 0,
+                        end - p,
+                        p,
+                        fl,
+                    ),
+                )
+            )
             if wid in disc_ids:
                 disc = True
         elif sid == 0x0C:  # INFO_SRC: later submessages come from another participant
@@ -148,5 +176,6 @@ def scan(msg: bytes) -> Scan:
             hi, lo = sn_le(msg, p + 24) if fl & 1 else sn_be(msg, p + 24)
             add(new(ref, (0x14, source, vendor, wid, rid, (hi << 32) | lo, 1, end - p, p, fl)))
         p = end
-    return new(Scan, (hvendor, prefix, (msg[4] << 8) | msg[5], data, nsub, hb,
-                      an, disc, False, err))
+    return new(
+        Scan, (hvendor, prefix, (msg[4] << 8) | msg[5], data, nsub, hb, an, disc, False, err)
+    )

@@ -14,12 +14,35 @@ from pathlib import Path
 ETH_SRC, ETH_DST = bytes.fromhex("020000000001"), bytes.fromhex("01005e7f0001")
 
 
-def ipv4(src: str, dst: str, proto: int, body: bytes, *, ident: int = 1, offset: int = 0,
-         more: bool = False, total: int | None = None) -> bytes:
+def ipv4(
+    src: str,
+    dst: str,
+    proto: int,
+    body: bytes,
+    *,
+    ident: int = 1,
+    offset: int = 0,
+    more: bool = False,
+    total: int | None = None,
+) -> bytes:
     flags = (0x2000 if more else 0) | (offset >> 3)
     length = 20 + len(body) if total is None else total
-    return struct.pack("!BBHHHBBH4s4s", 0x45, 0, length, ident, flags, 64, proto, 0,
-                       ipaddress.IPv4Address(src).packed, ipaddress.IPv4Address(dst).packed) + body
+    return (
+        struct.pack(
+            "!BBHHHBBH4s4s",
+            0x45,
+            0,
+            length,
+            ident,
+            flags,
+            64,
+            proto,
+            0,
+            ipaddress.IPv4Address(src).packed,
+            ipaddress.IPv4Address(dst).packed,
+        )
+        + body
+    )
 
 
 def udp(sport: int, dport: int, payload: bytes) -> bytes:
@@ -28,13 +51,25 @@ def udp(sport: int, dport: int, payload: bytes) -> bytes:
 
 def ipv4_fragments(src: str, dst: str, body: bytes, size: int, ident: int) -> list[bytes]:
     """IPv4 fragments of ``body`` (an IP payload) with ``size`` bytes (multiple of 8) each."""
-    return [ipv4(src, dst, 17, body[o : o + size], ident=ident, offset=o,
-                 more=o + size < len(body)) for o in range(0, len(body), size)]
+    return [
+        ipv4(src, dst, 17, body[o : o + size], ident=ident, offset=o, more=o + size < len(body))
+        for o in range(0, len(body), size)
+    ]
 
 
 def ipv6(src: str, dst: str, nh: int, body: bytes) -> bytes:
-    return struct.pack("!IHBB16s16s", 0x60000000, len(body), nh, 64,
-                       ipaddress.IPv6Address(src).packed, ipaddress.IPv6Address(dst).packed) + body
+    return (
+        struct.pack(
+            "!IHBB16s16s",
+            0x60000000,
+            len(body),
+            nh,
+            64,
+            ipaddress.IPv6Address(src).packed,
+            ipaddress.IPv6Address(dst).packed,
+        )
+        + body
+    )
 
 
 def ext(nh: int, kind: str = "hbh") -> bytes:
@@ -70,14 +105,25 @@ def sll2(ip_packet: bytes, version: int = 4) -> bytes:
     return struct.pack("!HHIHBB8s", proto, 0, 2, 1, 0, 6, ETH_SRC + b"\0\0") + ip_packet
 
 
-def null(ip_packet: bytes, version: int = 4, *, big_endian: bool = False, loop: bool = False,
-         ) -> bytes:
+def null(
+    ip_packet: bytes,
+    version: int = 4,
+    *,
+    big_endian: bool = False,
+    loop: bool = False,
+) -> bytes:
     fam = 2 if version == 4 else 30
     return struct.pack("!I" if big_endian or loop else "<I", fam) + ip_packet
 
 
-def write_pcap(path: Path, link: int, frames: Iterable[tuple[float, bytes]], *,
-               big_endian: bool = False, nano: bool = False) -> Path:
+def write_pcap(
+    path: Path,
+    link: int,
+    frames: Iterable[tuple[float, bytes]],
+    *,
+    big_endian: bool = False,
+    nano: bool = False,
+) -> Path:
     e = ">" if big_endian else "<"
     magic = 0xA1B23C4D if nano else 0xA1B2C3D4
     out = [struct.pack(e + "IHHiIII", magic, 2, 4, 0, 0, 262144, link)]
@@ -95,9 +141,14 @@ def _block(e: str, btype: int, body: bytes) -> bytes:
     return struct.pack(e + "II", btype, n) + body + struct.pack(e + "I", n)
 
 
-def write_pcapng(path: Path, interfaces: Sequence[tuple[int, int]],
-                 packets: Iterable[tuple[int, float, bytes]], *, big_endian: bool = False,
-                 simple: bool = False) -> Path:
+def write_pcapng(
+    path: Path,
+    interfaces: Sequence[tuple[int, int]],
+    packets: Iterable[tuple[int, float, bytes]],
+    *,
+    big_endian: bool = False,
+    simple: bool = False,
+) -> Path:
     """``interfaces`` = (link type, if_tsresol); ``packets`` = (interface, time, frame)."""
     e = ">" if big_endian else "<"
     out = [_block(e, 0x0A0D0D0A, struct.pack(e + "IHHq", 0x1A2B3C4D, 1, 0, -1))]
@@ -107,13 +158,20 @@ def write_pcapng(path: Path, interfaces: Sequence[tuple[int, int]],
     out.append(_block(e, 0x80000001, b"custom"))  # a block readers must skip
     for ifid, ts, frame in packets:
         resol = interfaces[ifid][1]
-        unit = 2.0 ** -(resol & 0x7F) if resol & 0x80 else 10.0 ** -resol
+        unit = 2.0 ** -(resol & 0x7F) if resol & 0x80 else 10.0**-resol
         ticks = round(ts / unit)
         if simple:
             out.append(_block(e, 3, struct.pack(e + "I", len(frame)) + frame))
         else:
-            out.append(_block(e, 6, struct.pack(e + "IIIII", ifid, ticks >> 32,
-                                                ticks & 0xFFFFFFFF, len(frame), len(frame))
-                              + frame))
+            out.append(
+                _block(
+                    e,
+                    6,
+                    struct.pack(
+                        e + "IIIII", ifid, ticks >> 32, ticks & 0xFFFFFFFF, len(frame), len(frame)
+                    )
+                    + frame,
+                )
+            )
     path.write_bytes(b"".join(out))
     return path

@@ -11,9 +11,21 @@ from ddsdoctor.capture import read_capture
 from tests.wire.corpus import ALL_CAPTURES, CORPUS, capture_id
 from tests.wire.oracle import TSHARK, tshark_fields
 
-FIELDS = ("ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "udp.srcport", "udp.dstport",
-          "exported_pdu.ipv4_src", "exported_pdu.ipv4_dst", "exported_pdu.src_port",
-          "exported_pdu.dst_port", "frame.len", "frame.time_epoch", "vlan.id")
+FIELDS = (
+    "ip.src",
+    "ip.dst",
+    "ipv6.src",
+    "ipv6.dst",
+    "udp.srcport",
+    "udp.dstport",
+    "exported_pdu.ipv4_src",
+    "exported_pdu.ipv4_dst",
+    "exported_pdu.src_port",
+    "exported_pdu.dst_port",
+    "frame.len",
+    "frame.time_epoch",
+    "vlan.id",
+)
 
 
 @pytest.mark.skipif(TSHARK is None, reason="tshark is not installed (the oracle)")
@@ -43,8 +55,9 @@ def _manifest() -> dict[str, dict[str, str]]:
         return {row["file"]: row for row in csv.DictReader(fh, delimiter="\t")}
 
 
-@pytest.mark.parametrize("path", [p for p in ALL_CAPTURES if p.parent.name == "pcap"],
-                         ids=capture_id)
+@pytest.mark.parametrize(
+    "path", [p for p in ALL_CAPTURES if p.parent.name == "pcap"], ids=capture_id
+)
 def test_counts_match_the_corpus_manifest(path: Path) -> None:
     row = _manifest()[path.name]
     reader = read_capture(path)

@@ -73,8 +73,7 @@ def test_fuzz_decode_frame_never_raises(link: int, frame: bytes) -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.binary(min_size=0, max_size=64), st.integers(0, 255))
 def test_fuzz_ipv6_extension_chains(tail: bytes, nh: int) -> None:
-    frame = synth.ethernet(struct.pack("!IHBB", 0x60000000, len(tail), nh, 1) + bytes(32) + tail,
-                           6)
+    frame = synth.ethernet(struct.pack("!IHBB", 0x60000000, len(tail), nh, 1) + bytes(32) + tail, 6)
     assert isinstance(_decode(1, frame), (Datagram, SkipReason))
 
 

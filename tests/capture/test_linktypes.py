@@ -66,8 +66,12 @@ def _check(path: Path, payloads: list[bytes], version: int, vlan: int | None) ->
 
 
 def _tshark_rtps_frames(path: Path) -> int:
-    out = subprocess.run([str(TSHARK), "-n", "-r", str(path), "-Y", "rtps", "-T", "fields",
-                          "-e", "frame.number"], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [str(TSHARK), "-n", "-r", str(path), "-Y", "rtps", "-T", "fields", "-e", "frame.number"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return len(out.stdout.split())
 
 
@@ -83,8 +87,9 @@ def test_link_type(name: str, payloads: list[bytes], tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("big_endian", "nano"), [(True, False), (False, True), (True, True)])
-def test_pcap_byte_orders_and_nanoseconds(big_endian: bool, nano: bool, payloads: list[bytes],
-                                          tmp_path: Path) -> None:
+def test_pcap_byte_orders_and_nanoseconds(
+    big_endian: bool, nano: bool, payloads: list[bytes], tmp_path: Path
+) -> None:
     frames = [(1.7e9 + i * 1e-7, synth.ethernet(_v4(p, i))) for i, p in enumerate(payloads)]
     path = synth.write_pcap(tmp_path / "x.pcap", 1, frames, big_endian=big_endian, nano=nano)
     got = _check(path, payloads, 4, None)
@@ -92,12 +97,12 @@ def test_pcap_byte_orders_and_nanoseconds(big_endian: bool, nano: bool, payloads
 
 
 @pytest.mark.parametrize("big_endian", [False, True])
-def test_pcapng_mixed_interfaces_and_resolutions(big_endian: bool, payloads: list[bytes],
-                                                 tmp_path: Path) -> None:
+def test_pcapng_mixed_interfaces_and_resolutions(
+    big_endian: bool, payloads: list[bytes], tmp_path: Path
+) -> None:
     """Three interfaces: Ethernet µs, loopback ns, raw IPv6 with a binary resolution."""
     ifaces = [(1, 6), (0, 9), (101, 0x80 | 20)]
-    build = [lambda p, i: synth.ethernet(_v4(p, i)), lambda p, i: synth.null(_v4(p, i)),
-             _v4]
+    build = [lambda p, i: synth.ethernet(_v4(p, i)), lambda p, i: synth.null(_v4(p, i)), _v4]
     packets = [(i % 3, 1.7e9 + i, build[i % 3](p, i)) for i, p in enumerate(payloads)]
     path = synth.write_pcapng(tmp_path / "x.pcapng", ifaces, packets, big_endian=big_endian)
     got = _check(path, payloads, 4, None)
@@ -126,16 +131,19 @@ def test_gzip_capture(payloads: list[bytes], tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("version", [4, 6])
-def test_ip_fragments_out_of_order_with_duplicates(version: int, payloads: list[bytes],
-                                                   tmp_path: Path) -> None:
+def test_ip_fragments_out_of_order_with_duplicates(
+    version: int, payloads: list[bytes], tmp_path: Path
+) -> None:
     frames: list[bytes] = []
     for i, p in enumerate(payloads):
         body = synth.udp(40000 + i, 7400, p)
         if version == 4:
             frags = [synth.ethernet(f) for f in synth.ipv4_fragments(SRC4, DST4, body, 1480, i)]
         else:
-            frags = [synth.ethernet(f, 6)
-                     for f in synth.ipv6_fragments(SRC6, DST6, body, 1448, 0x1000 + i)]
+            frags = [
+                synth.ethernet(f, 6)
+                for f in synth.ipv6_fragments(SRC6, DST6, body, 1448, 0x1000 + i)
+            ]
         if len(frags) > 1:  # last fragment first, twice (a duplicate), then the rest reversed
             frags = [frags[-1], *frags[::-1]]
         frames.extend(frags)
@@ -157,8 +165,9 @@ def test_ip_fragments_out_of_order_with_duplicates(version: int, payloads: list[
 def test_incomplete_fragments_are_counted(payloads: list[bytes], tmp_path: Path) -> None:
     big = max(payloads, key=len)
     frags = synth.ipv4_fragments(SRC4, DST4, synth.udp(1, 7400, big), 1480, 9)
-    path = synth.write_pcap(tmp_path / "lost.pcap", 1,
-                            [(1.0, synth.ethernet(f)) for f in frags[:-1]])
+    path = synth.write_pcap(
+        tmp_path / "lost.pcap", 1, [(1.0, synth.ethernet(f)) for f in frags[:-1]]
+    )
     reader = read_capture(path)
     assert list(reader) == []
     assert reader.stats.frag_incomplete == 1 and reader.stats.reassembled == 0

@@ -13,8 +13,11 @@ from hypothesis import strategies as st
 from ddsdoctor.capture import CaptureError, CaptureReader, read_capture
 from tests.wire.corpus import ALL_CAPTURES, capture_id
 
-CUT_FILES = [p for p in ALL_CAPTURES if p.name.endswith(("secure_cds.pcapng", "capture.pcap",
-                                                          "vehicle.pcap", "pdu.pcap"))]
+CUT_FILES = [
+    p
+    for p in ALL_CAPTURES
+    if p.name.endswith(("secure_cds.pcapng", "capture.pcap", "vehicle.pcap", "pdu.pcap"))
+]
 
 
 def _read(data: bytes) -> tuple[list[tuple[int, bytes]], CaptureReader]:
@@ -27,8 +30,7 @@ def _read(data: bytes) -> tuple[list[tuple[int, bytes]], CaptureReader]:
 def test_cut_capture_yields_a_prefix_and_records_truncation(path: Path, gz: bool) -> None:
     data = path.read_bytes()
     full, _ = _read(data)
-    for cut in (3, 10, 23, 30, 100, len(data) // 3, len(data) // 2, len(data) - 5,
-                len(data) - 1):
+    for cut in (3, 10, 23, 30, 100, len(data) // 3, len(data) // 2, len(data) - 5, len(data) - 1):
         part = data[:cut]
         got, reader = _read(gzip.compress(part) if gz else part)
         assert got == full[: len(got)], f"cut at {cut}: not a prefix"
@@ -82,8 +84,11 @@ def test_missing_file_raises_capture_error(tmp_path: Path) -> None:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=2048))
 def test_fuzz_arbitrary_bytes_never_raise(data: bytes) -> None:
-    for prefix in (b"", b"\xd4\xc3\xb2\xa1\x02\x00\x04\x00" + bytes(8) + b"\xff\xff\x00\x00"
-                   b"\x01\x00\x00\x00", b"\x0a\x0d\x0d\x0a"):
+    for prefix in (
+        b"",
+        b"\xd4\xc3\xb2\xa1\x02\x00\x04\x00" + bytes(8) + b"\xff\xff\x00\x00\x01\x00\x00\x00",
+        b"\x0a\x0d\x0d\x0a",
+    ):
         _read(prefix + data)
 
 
@@ -94,8 +99,10 @@ def seed_files() -> list[bytes]:
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
-def test_fuzz_mutated_real_captures_never_raise(seed_files: list[bytes], data: st.DataObject,
-                                                ) -> None:
+def test_fuzz_mutated_real_captures_never_raise(
+    seed_files: list[bytes],
+    data: st.DataObject,
+) -> None:
     raw = bytearray(data.draw(st.sampled_from(seed_files)))
     for _ in range(data.draw(st.integers(1, 8))):
         at = data.draw(st.integers(0, len(raw) - 1))
@@ -117,8 +124,11 @@ def test_fuzz_mutated_real_captures_never_raise(seed_files: list[bytes], data: s
 def test_corrupt_pcapng_packet_block_is_skipped_not_fatal(tmp_path: Path) -> None:
     from tests.capture import synth
 
-    frame = synth.ethernet(synth.ipv4("10.0.0.1", "10.0.0.2", 17,
-                                      synth.udp(1, 7400, b"RTPS\x02\x01\x01\x10" + bytes(12))))
+    frame = synth.ethernet(
+        synth.ipv4(
+            "10.0.0.1", "10.0.0.2", 17, synth.udp(1, 7400, b"RTPS\x02\x01\x01\x10" + bytes(12))
+        )
+    )
     path = synth.write_pcapng(tmp_path / "x.pcapng", [(1, 6)], [(0, 1.0, frame)] * 3)
     data = bytearray(path.read_bytes())
     first_epb = 0

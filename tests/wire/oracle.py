@@ -24,9 +24,12 @@ from ddsdoctor.wire.submessages import Data, DataFrag, data_sample
 
 TSHARK = shutil.which("tshark")
 WRITERS = {
-    0x000100C2: "participant", 0xFF0101C2: "participant",
-    0x000003C2: "writer", 0xFF0003C2: "writer",
-    0x000004C2: "reader", 0xFF0004C2: "reader",
+    0x000100C2: "participant",
+    0xFF0101C2: "participant",
+    0x000003C2: "writer",
+    0xFF0003C2: "writer",
+    0x000004C2: "reader",
+    0xFF0004C2: "reader",
 }
 _FILTER = " || ".join(f"rtps.sm.wrEntityId == 0x{w:08x}" for w in WRITERS)
 Record = dict[str, Any]
@@ -97,9 +100,11 @@ def _record(kind: str, sm: dict[str, Any]) -> Record | None:
         elif pid == 0x0025:
             rec["destination_order"] = int(p["rtps.destination_order"], 16)
         elif pid == 0x0021:
-            rec["presentation"] = (int(p["rtps.presentation.access_scope"], 16),
-                                   int(p["rtps.presentation.coherent_access"]) != 0,
-                                   int(p["rtps.presentation.ordered_access"]) != 0)
+            rec["presentation"] = (
+                int(p["rtps.presentation.access_scope"], 16),
+                int(p["rtps.presentation.coherent_access"]) != 0,
+                int(p["rtps.presentation.ordered_access"]) != 0,
+            )
         elif pid == 0x0035:
             rec["filter"] = p["rtps.param.filter_expression"]
         elif pid == 0x0059:
@@ -121,8 +126,9 @@ def _record(kind: str, sm: dict[str, Any]) -> Record | None:
         elif pid in (0x002F, 0x0030, 0x0031, 0x0032, 0x0033, 0x0048):
             loc = p.get("locator", {})
             if loc.get("rtps.locator.kind") == "0x00000001":
-                rec["locators"].append((pid, int(loc["rtps.locator.port"]),
-                                        loc["rtps.locator.ipv4"]))
+                rec["locators"].append(
+                    (pid, int(loc["rtps.locator.port"]), loc["rtps.locator.ipv4"])
+                )
     rec["locators"] = sorted(rec["locators"])
     return rec
 
@@ -131,9 +137,22 @@ def _record(kind: str, sm: dict[str, Any]) -> Record | None:
 def tshark_records(path: Path) -> dict[int, list[Record]]:
     """frame number -> SPDP/SEDP records tshark decodes in that frame."""
     out = subprocess.run(
-        [str(TSHARK), "-n", "-r", str(path), "-o", "rtps.enable_topic_info:FALSE", "-Y",
-         _FILTER, "-T", "json", "--no-duplicate-keys"],
-        capture_output=True, text=True, check=True,
+        [
+            str(TSHARK),
+            "-n",
+            "-r",
+            str(path),
+            "-o",
+            "rtps.enable_topic_info:FALSE",
+            "-Y",
+            _FILTER,
+            "-T",
+            "json",
+            "--no-duplicate-keys",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     frames: dict[int, list[Record]] = defaultdict(list)
     for pkt in json.loads(out or "[]"):
@@ -152,13 +171,23 @@ def tshark_records(path: Path) -> dict[int, list[Record]]:
 
 
 def ours_participant(p: ParticipantData) -> Record:
-    locs = [(pid, loc.port, loc.ip) for pid, group in (
-        (0x0031, p.default_unicast), (0x0048, p.default_multicast),
-        (0x0032, p.metatraffic_unicast), (0x0033, p.metatraffic_multicast))
-        for loc in group if loc.kind == 1]
+    locs = [
+        (pid, loc.port, loc.ip)
+        for pid, group in (
+            (0x0031, p.default_unicast),
+            (0x0048, p.default_multicast),
+            (0x0032, p.metatraffic_unicast),
+            (0x0033, p.metatraffic_multicast),
+        )
+        for loc in group
+        if loc.kind == 1
+    ]
     rec: Record = {
-        "kind": "participant", "participant_guid": str(p.guid), "vendor_id": p.vendor_id,
-        "entity_name": p.entity_name, "properties": p.properties,
+        "kind": "participant",
+        "participant_guid": str(p.guid),
+        "vendor_id": p.vendor_id,
+        "entity_name": p.entity_name,
+        "properties": p.properties,
         "user_data": p.user_data.hex() if p.user_data is not None else None,
         "lease_sec": int(p.lease_duration) if p.lease_duration is not None else None,
         "domain_id": p.domain_id if p.domain_source is DomainSource.PID else None,
@@ -173,17 +202,30 @@ def ours_endpoint(e: EndpointData) -> Record:
     locs = [(0x002F, loc.port, loc.ip) for loc in e.unicast_locators if loc.kind == 1]
     locs += [(0x0030, loc.port, loc.ip) for loc in e.multicast_locators if loc.kind == 1]
     return {
-        "kind": e.kind.value, "guid": str(e.guid), "participant_guid": str(e.participant_guid),
-        "vendor_id": e.vendor_id, "topic": e.topic, "type": e.type_name,
-        "partitions": e.partitions, "entity_name": e.entity_name,
-        "durability": q.durability, "reliability": q.reliability.kind if q.reliability else None,
+        "kind": e.kind.value,
+        "guid": str(e.guid),
+        "participant_guid": str(e.participant_guid),
+        "vendor_id": e.vendor_id,
+        "topic": e.topic,
+        "type": e.type_name,
+        "partitions": e.partitions,
+        "entity_name": e.entity_name,
+        "durability": q.durability,
+        "reliability": q.reliability.kind if q.reliability else None,
         "history": (q.history.kind, q.history.depth) if q.history else None,
         "liveliness": q.liveliness.kind if q.liveliness else None,
-        "ownership": q.ownership, "strength": q.ownership_strength,
+        "ownership": q.ownership,
+        "strength": q.ownership_strength,
         "destination_order": q.destination_order,
-        "presentation": (q.presentation.access_scope, q.presentation.coherent_access,
-                         q.presentation.ordered_access) if q.presentation else None,
-        "filter": e.content_filter, "locators": sorted(locs),
+        "presentation": (
+            q.presentation.access_scope,
+            q.presentation.coherent_access,
+            q.presentation.ordered_access,
+        )
+        if q.presentation
+        else None,
+        "filter": e.content_filter,
+        "locators": sorted(locs),
     }
 
 
@@ -219,12 +261,30 @@ def our_records(path: Path) -> dict[int, list[Any]]:
 
 
 @functools.cache
-def tshark_fields(path: Path, fields: tuple[str, ...], display_filter: str = "rtps",
-                  ) -> dict[int, list[list[str]]]:
+def tshark_fields(
+    path: Path,
+    fields: tuple[str, ...],
+    display_filter: str = "rtps",
+) -> dict[int, list[list[str]]]:
     """frame number -> one list per field (all occurrences) for frames matching the filter."""
-    cmd = [str(TSHARK), "-n", "-r", str(path), "-o", "rtps.enable_topic_info:FALSE", "-Y",
-           display_filter, "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=;",
-           "-e", "frame.number"]
+    cmd = [
+        str(TSHARK),
+        "-n",
+        "-r",
+        str(path),
+        "-o",
+        "rtps.enable_topic_info:FALSE",
+        "-Y",
+        display_filter,
+        "-T",
+        "fields",
+        "-E",
+        "occurrence=a",
+        "-E",
+        "aggregator=;",
+        "-e",
+        "frame.number",
+    ]
     for f in fields:
         cmd += ["-e", f]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout

@@ -34,8 +34,10 @@ def test_per_writer_counters_match_scan(path: Path) -> None:
             w[3] = min(w[3], ref.sn)
             w[4] = max(w[4], ref.sn)
             flags[ref.kind] += 1
-    got = {k: [c.samples, c.submessages, c.bytes, c.first_sn, c.last_sn]
-           for k, c in acc.writers.items()}
+    got = {
+        k: [c.samples, c.submessages, c.bytes, c.first_sn, c.last_sn]
+        for k, c in acc.writers.items()
+    }
     assert got == dict(want)
     for c in acc.writers.values():
         assert sum(c.bins.values()) == c.bytes and c.first_time <= c.last_time
@@ -43,8 +45,14 @@ def test_per_writer_counters_match_scan(path: Path) -> None:
 
 def test_batch_samples_are_counted(corpus: Path) -> None:
     acc = WriterAccounts()
-    path = corpus / "pcap" / ("rticommunity__rticonnextdds-examples__examples__connext_dds__"
-                              "batching__batching_10_samples.pcap")
+    path = (
+        corpus
+        / "pcap"
+        / (
+            "rticommunity__rticonnextdds-examples__examples__connext_dds__"
+            "batching__batching_10_samples.pcap"
+        )
+    )
     for dg in read_capture(path):
         acc.account(dg.payload, dg.time)
     batched = [c for c in acc.writers.values() if c.kinds & (1 << 0x18)]

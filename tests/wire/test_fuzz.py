@@ -24,8 +24,28 @@ from tests.wire.corpus import ALL_CAPTURES
 
 FUZZ = settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
 HEADER = b"RTPS\x02\x03\x01\x10" + bytes(range(12))
-IDS = [0x01, 0x06, 0x07, 0x08, 0x09, 0x0C, 0x0D, 0x0E, 0x0F, 0x12, 0x13, 0x14, 0x15, 0x16,
-       0x18, 0x19, 0x31, 0x33, 0x80, 0xFF]
+IDS = [
+    0x01,
+    0x06,
+    0x07,
+    0x08,
+    0x09,
+    0x0C,
+    0x0D,
+    0x0E,
+    0x0F,
+    0x12,
+    0x13,
+    0x14,
+    0x15,
+    0x16,
+    0x18,
+    0x19,
+    0x31,
+    0x33,
+    0x80,
+    0xFF,
+]
 
 
 @cache
@@ -39,8 +59,12 @@ def real_messages() -> tuple[bytes, ...]:
 
 def _all_paths(msg: bytes) -> None:
     """Run every entry point on ``msg``; only WireError may escape."""
-    for fn in (scan, parse_message, lambda m: parse_message(m, strict=True),
-               lambda m: WriterAccounts().account(m, 0.0)):
+    for fn in (
+        scan,
+        parse_message,
+        lambda m: parse_message(m, strict=True),
+        lambda m: WriterAccounts().account(m, 0.0),
+    ):
         with contextlib.suppress(WireError):
             fn(msg)
     with contextlib.suppress(WireError):
@@ -48,9 +72,15 @@ def _all_paths(msg: bytes) -> None:
 
 
 submessage = st.builds(
-    lambda sid, flags, body, length: struct.pack("<BBH" if flags & 1 else ">BBH", sid, flags,
-                                                 len(body) if length is None else length) + body,
-    st.sampled_from(IDS), st.integers(0, 255), st.binary(max_size=80),
+    lambda sid, flags, body, length: (
+        struct.pack(
+            "<BBH" if flags & 1 else ">BBH", sid, flags, len(body) if length is None else length
+        )
+        + body
+    ),
+    st.sampled_from(IDS),
+    st.integers(0, 255),
+    st.binary(max_size=80),
     st.one_of(st.none(), st.integers(0, 0xFFFF)),
 )
 
@@ -105,9 +135,12 @@ def test_parameter_lists(data: bytes, le: bool, need_sentinel: bool) -> None:
 
 
 @FUZZ
-@given(st.sampled_from([0x000100C2, 0x000003C2, 0x000004C2, 0x000002C2, 0x00000142]),
-       st.sampled_from([0x0110, 0x0102, 0x0101, 0x010F, 0x0000]),
-       st.binary(max_size=300), st.booleans())
+@given(
+    st.sampled_from([0x000100C2, 0x000003C2, 0x000004C2, 0x000002C2, 0x00000142]),
+    st.sampled_from([0x0110, 0x0102, 0x0101, 0x010F, 0x0000]),
+    st.binary(max_size=300),
+    st.booleans(),
+)
 def test_discovery_payloads(writer: int, vendor: int, body: bytes, le: bool) -> None:
     payload = (b"\x00\x03\x00\x00" if le else b"\x00\x02\x00\x00") + body
     sample = Sample(Guid(bytes(12), writer), 1, vendor, None, None, payload, True, False)
@@ -116,16 +149,42 @@ def test_discovery_payloads(writer: int, vendor: int, body: bytes, le: bool) -> 
 
 
 @FUZZ
-@given(st.lists(st.tuples(st.integers(0, 15), st.integers(1, 4), st.integers(1, 64),
-                          st.integers(0, 300), st.binary(max_size=300)), max_size=30))
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 15),
+            st.integers(1, 4),
+            st.integers(1, 64),
+            st.integers(0, 300),
+            st.binary(max_size=300),
+        ),
+        max_size=30,
+    )
+)
 def test_fragment_reassembler(frags: list[tuple[int, int, int, int, bytes]]) -> None:
     from ddsdoctor.wire.fragments import SampleReassembler
     from ddsdoctor.wire.submessages import DataFrag
 
     r = SampleReassembler(max_samples=4, max_bytes=2000)
     for start, count, fsize, ssize, payload in frags:
-        frag = DataFrag(bytes(12), 0x0110, None, None, 20, 60, 0x01, 0, 0x000003C2, 1,
-                        start, count, fsize, ssize, None, payload)
+        frag = DataFrag(
+            bytes(12),
+            0x0110,
+            None,
+            None,
+            20,
+            60,
+            0x01,
+            0,
+            0x000003C2,
+            1,
+            start,
+            count,
+            fsize,
+            ssize,
+            None,
+            payload,
+        )
         sample = r.add(frag, 0.0)
         if sample is not None:
             assert len(sample.payload) == ssize

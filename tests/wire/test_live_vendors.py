@@ -21,9 +21,15 @@ from tests.conftest import requires_root
 from tests.wire.oracle import TSHARK, matches, our_records, tshark_records
 from tests.wire.test_oracle import _ours
 
-pytestmark = [pytest.mark.live, pytest.mark.root, pytest.mark.slow, requires_root,
-              pytest.mark.skipif(TSHARK is None or shutil.which("tcpdump") is None,
-                                 reason="needs tshark and tcpdump")]
+pytestmark = [
+    pytest.mark.live,
+    pytest.mark.root,
+    pytest.mark.slow,
+    requires_root,
+    pytest.mark.skipif(
+        TSHARK is None or shutil.which("tcpdump") is None, reason="needs tshark and tcpdump"
+    ),
+]
 
 CYCLONE_PEER = """
 import time
@@ -58,9 +64,24 @@ def _fastdds() -> str | None:
 
 def _in_ns(ns: str, host: str, *argv: str) -> subprocess.Popen[bytes]:
     # exec all the way down so the Popen pid is the peer's pid (test-rig.md §1, gotchas)
-    return subprocess.Popen(["ip", "netns", "exec", ns, "unshare", "-u", "sh", "-c",
-                             'hostname "$0"; shift; exec "$@"', host, "sh", *argv],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [
+            "ip",
+            "netns",
+            "exec",
+            ns,
+            "unshare",
+            "-u",
+            "sh",
+            "-c",
+            'hostname "$0"; shift; exec "$@"',
+            host,
+            "sh",
+            *argv,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -73,16 +94,46 @@ def live_capture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Pat
         subprocess.run(["ip", "netns", "add", ns], check=True)
         subprocess.run(["ip", "-n", ns, "link", "set", "lo", "up"], check=True)
         subprocess.run(["ip", "-n", ns, "route", "add", "224.0.0.0/4", "dev", "lo"], check=True)
-        tcpdump = subprocess.Popen(["ip", "netns", "exec", ns, "tcpdump", "-i", "lo", "-n", "-s0",
-                                    "-U", "-w", str(path), "udp"],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        tcpdump = subprocess.Popen(
+            [
+                "ip",
+                "netns",
+                "exec",
+                ns,
+                "tcpdump",
+                "-i",
+                "lo",
+                "-n",
+                "-s0",
+                "-U",
+                "-w",
+                str(path),
+                "udp",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         procs.append(tcpdump)
         time.sleep(1.0)
         fastdds = _fastdds()
         if fastdds:
-            p = _in_ns(ns, "fd-host", fastdds, "publisher", "-t", "fastTopic", "-r",
-                       "--transient", "-p", "plantF", "-i", "100", "-s", "0",
-                       "--transport=udp")
+            p = _in_ns(
+                ns,
+                "fd-host",
+                fastdds,
+                "publisher",
+                "-t",
+                "fastTopic",
+                "-r",
+                "--transient",
+                "-p",
+                "plantF",
+                "-i",
+                "100",
+                "-s",
+                "0",
+                "--transport=udp",
+            )
             procs.append(p)
             pids["fd-host"] = p.pid
         cyclone = _in_ns(ns, "cy-host", sys.executable, "-c", CYCLONE_PEER)
@@ -128,8 +179,7 @@ def test_live_hosts_pids_topics(live_capture: tuple[Path, dict]) -> None:
     assert eps["cyTopic"].qos.history is not None and eps["cyTopic"].qos.history.depth == 5
     if "fd-host" in pids:
         fd = parts["fd-host"]
-        assert (fd.vendor_id, fd.pid, fd.user, fd.domain_id) == (0x010F, pids["fd-host"],
-                                                                  "root", 0)
+        assert (fd.vendor_id, fd.pid, fd.user, fd.domain_id) == (0x010F, pids["fd-host"], "root", 0)
         fast = eps["fastTopic"]
         assert (fast.type_name, fast.partitions) == ("HelloWorld", ("plantF",))
         assert fast.qos.durability is not None and fast.qos.durability.name == "TRANSIENT_LOCAL"

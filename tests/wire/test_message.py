@@ -41,8 +41,10 @@ def _data(writer: int, sn: int, payload: bytes, *, le: bool = True, flags: int =
 
 
 def test_nddsping_is_recognised_without_a_participant(corpus: Path) -> None:
-    msgs = [d.payload for d in read_capture(
-        corpus / "pcap" / "ntop__nDPI__tests__cfgs__default__pcap__rtps.pcap")]
+    msgs = [
+        d.payload
+        for d in read_capture(corpus / "pcap" / "ntop__nDPI__tests__cfgs__default__pcap__rtps.pcap")
+    ]
     pings = [m for m in msgs if len(m) == 16]
     assert len(pings) == 1
     header = parse_header(pings[0])
@@ -52,8 +54,9 @@ def test_nddsping_is_recognised_without_a_participant(corpus: Path) -> None:
     assert walked.ping and walked.data == [] and walked.submessages == 0
 
 
-@pytest.mark.parametrize("msg", [b"", b"RTPS", b"RTPS\x02\x01\x01\x10" + bytes(8),
-                                 b"XRTP" + bytes(40)])
+@pytest.mark.parametrize(
+    "msg", [b"", b"RTPS", b"RTPS\x02\x01\x01\x10" + bytes(8), b"XRTP" + bytes(40)]
+)
 def test_not_rtps_raises_wire_error(msg: bytes) -> None:
     with pytest.raises(WireError):
         parse_message(msg)
@@ -98,8 +101,12 @@ def test_big_endian_submessages_and_vendor_submessages_are_tolerated() -> None:
     other, heartbeat, d = msg.submessages
     assert isinstance(other, Other) and other.submessage_id == 0x80
     assert isinstance(heartbeat, Heartbeat)
-    assert (heartbeat.first_sn, heartbeat.last_sn, heartbeat.count, heartbeat.final) == (1, 9, 3,
-                                                                                         True)
+    assert (heartbeat.first_sn, heartbeat.last_sn, heartbeat.count, heartbeat.final) == (
+        1,
+        9,
+        3,
+        True,
+    )
     assert isinstance(d, Data) and d.writer_sn == (1 << 32) + 5 and not d.little_endian
 
 
@@ -136,8 +143,11 @@ def ospl() -> Path:
 def test_acknack_and_gap_sets() -> None:
     bitmap = (0b1010 << 28).to_bytes(4, "big")
     an = _sub(0x06, 0x00, struct.pack(">IIiII", 0x3C7, 0x3C2, 0, 10, 4) + bitmap + b"\0\0\0\x05")
-    gap = _sub(0x08, 0x00, struct.pack(">IIiIiII", 0, 0x102, 0, 3, 0, 6, 2) + (
-        (0b01 << 30).to_bytes(4, "big")))
+    gap = _sub(
+        0x08,
+        0x00,
+        struct.pack(">IIiIiII", 0, 0x102, 0, 3, 0, 6, 2) + ((0b01 << 30).to_bytes(4, "big")),
+    )
     acknack, g = parse_message(HEADER + an + gap).submessages
     assert isinstance(acknack, AckNack) and acknack.base == 10
     assert acknack.missing == (10, 12) and acknack.count == 5
@@ -150,7 +160,8 @@ def test_encapsulation_of_discovery_and_user_payloads(corpus: Path) -> None:
     for dg in read_capture(path):
         for sub in parse_message(dg.payload).submessages:
             if isinstance(sub, Data) and sub.payload:
-                kinds.add((sub.writer_id >> 24 == 0 and sub.writer_id & 0xC0 == 0xC0,
-                           sub.encapsulation))
+                kinds.add(
+                    (sub.writer_id >> 24 == 0 and sub.writer_id & 0xC0 == 0xC0, sub.encapsulation)
+                )
     assert (True, 0x0003) in kinds  # SPDP/SEDP: PL_CDR_LE
     assert any(not builtin and enc in (0x0001, 0x0007, 0x0009) for builtin, enc in kinds)

@@ -56,8 +56,14 @@ def _decode(path: Path) -> dict[str, object]:
                 cms[rec.guid] = rec
             elif isinstance(rec, TopicData):
                 topics.add((rec.topic, rec.type_name))
-    return {"parts": parts, "src": src, "eps": eps, "cms": cms, "topics": topics,
-            "frags": dec.reassembler.stats}
+    return {
+        "parts": parts,
+        "src": src,
+        "eps": eps,
+        "cms": cms,
+        "topics": topics,
+        "frags": dec.reassembler.stats,
+    }
 
 
 def test_five_participants_per_process_share_the_system_id(lab: dict) -> None:
@@ -113,8 +119,13 @@ def test_cm_participants_name_every_role_with_pid_and_executable(lab: dict) -> N
 
 def test_durability_proxy_readers_are_owned_by_ddsi2(lab: dict) -> None:
     """Every process has a TRANSIENT LabTransient reader owned by its DDSI2 participant."""
-    proxies = [e for e in lab["eps"].values() if e.topic == "LabTransient"
-               and e.kind is EndpointKind.READER and lab["parts"][e.participant_guid].is_ddsi2]
+    proxies = [
+        e
+        for e in lab["eps"].values()
+        if e.topic == "LabTransient"
+        and e.kind is EndpointKind.READER
+        and lab["parts"][e.participant_guid].is_ddsi2
+    ]
     assert {lab["parts"][e.participant_guid].system_id for e in proxies} == SYSTEM_IDS
     for e in proxies:
         assert e.qos.durability is not None and e.qos.durability.name == "TRANSIENT"

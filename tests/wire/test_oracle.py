@@ -81,8 +81,11 @@ def test_version_info_string_and_flags_match_the_raw_pid(path: Path) -> None:
             n = int.from_bytes(raw[20:24], "little")
             text = raw[24 : 24 + n].split(b"\0")[0].decode()
             flags = int.from_bytes(raw[4:8], "little")
-            infos = [r.vendor.version_info for r in ours[frame] if isinstance(r, ParticipantData)
-                     and str(r.guid) == rec["participant_guid"]]
+            infos = [
+                r.vendor.version_info
+                for r in ours[frame]
+                if isinstance(r, ParticipantData) and str(r.guid) == rec["participant_guid"]
+            ]
             assert infos and infos[0] is not None
             assert (infos[0].internals, infos[0].flags) == (text, flags)
             seen += 1

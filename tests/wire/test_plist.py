@@ -69,8 +69,7 @@ def test_strings_and_properties() -> None:
 
 def _spdp(vendor: int, params: bytes) -> Sample:
     payload = b"\x00\x03\x00\x00" + params + struct.pack("<HH", 1, 0)
-    return Sample(Guid(bytes(range(12)), 0x000100C2), 1, vendor, None, None, payload, True,
-                  False)
+    return Sample(Guid(bytes(range(12)), 0x000100C2), 1, vendor, None, None, payload, True, False)
 
 
 def test_vendor_pids_follow_only_the_senders_table() -> None:
@@ -86,9 +85,11 @@ def test_vendor_pids_follow_only_the_senders_table() -> None:
 
 def test_fastdds_physical_data_identity() -> None:
     props = struct.pack("<I", 3)
-    for k, v in (("fastdds.physical_data.host", "dd-h2:1234"),
-                 ("fastdds.physical_data.process", "11383"),
-                 ("fastdds.physical_data.user", "root")):
+    for k, v in (
+        ("fastdds.physical_data.host", "dd-h2:1234"),
+        ("fastdds.physical_data.process", "11383"),
+        ("fastdds.physical_data.user", "root"),
+    ):
         props += _str(k) + _str(v)
     rec = decode_discovery(_spdp(0x010F, _param(0x0059, props) + _param(0x000F, bytes(4))))
     assert isinstance(rec, ParticipantData)
@@ -105,23 +106,35 @@ def test_rti_sys_info_identity(corpus: Path) -> None:
                 rec = decode_discovery(data_sample(sub), dst_port=dg.dport)  # type: ignore[arg-type]
                 assert isinstance(rec, ParticipantData)
                 assert (rec.host, rec.pid, rec.process, rec.user) == (
-                    "localhost.localdomain", 14924, "rtishapesdemo", "root")
+                    "localhost.localdomain",
+                    14924,
+                    "rtishapesdemo",
+                    "root",
+                )
                 assert rec.vendor.product_version == "5.2.0.0" and rec.domain_id == 0
                 return
     pytest.fail("no SPDP sample found")
 
 
 def test_identity_without_properties_uses_version_info() -> None:
-    assert identity({}, decode_vendor(parse_parameter_list(b"", 0, 0, True)[0], 0x0110)).host \
-        is None
+    assert (
+        identity({}, decode_vendor(parse_parameter_list(b"", 0, 0, True)[0], 0x0110)).host is None
+    )
 
 
-@pytest.mark.parametrize(("port", "domain", "kind", "index"), [
-    (7400, 0, PortKind.DISCOVERY_MULTICAST, None), (7401, 0, PortKind.USER_MULTICAST, None),
-    (7410, 0, PortKind.DISCOVERY_UNICAST, 0), (7413, 0, PortKind.USER_UNICAST, 1),
-    (9150, 7, PortKind.DISCOVERY_MULTICAST, None), (10401, 12, PortKind.USER_MULTICAST, None),
-    (57650, 201, PortKind.DISCOVERY_MULTICAST, None), (57661, 201, PortKind.USER_UNICAST, 0),
-])
+@pytest.mark.parametrize(
+    ("port", "domain", "kind", "index"),
+    [
+        (7400, 0, PortKind.DISCOVERY_MULTICAST, None),
+        (7401, 0, PortKind.USER_MULTICAST, None),
+        (7410, 0, PortKind.DISCOVERY_UNICAST, 0),
+        (7413, 0, PortKind.USER_UNICAST, 1),
+        (9150, 7, PortKind.DISCOVERY_MULTICAST, None),
+        (10401, 12, PortKind.USER_MULTICAST, None),
+        (57650, 201, PortKind.DISCOVERY_MULTICAST, None),
+        (57661, 201, PortKind.USER_UNICAST, 0),
+    ],
+)
 def test_port_mapping(port: int, domain: int, kind: PortKind, index: int | None) -> None:
     m = domain_from_port(port)
     assert m is not None and (m.domain_id, m.kind, m.participant_index) == (domain, kind, index)
@@ -135,10 +148,27 @@ def test_ports_outside_the_mapping(port: int) -> None:
 
 def _frags(sample: bytes, size: int, per_sub: int = 1) -> list[DataFrag]:
     n = -(-len(sample) // size)
-    return [DataFrag(bytes(12), 0x0110, None, None, 20, 60, 0x01, 0, 0x000003C2, 9,
-                     start, min(per_sub, n - start + 1), size, len(sample),
-                     None, sample[(start - 1) * size : (start - 1 + per_sub) * size])
-            for start in range(1, n + 1, per_sub)]
+    return [
+        DataFrag(
+            bytes(12),
+            0x0110,
+            None,
+            None,
+            20,
+            60,
+            0x01,
+            0,
+            0x000003C2,
+            9,
+            start,
+            min(per_sub, n - start + 1),
+            size,
+            len(sample),
+            None,
+            sample[(start - 1) * size : (start - 1 + per_sub) * size],
+        )
+        for start in range(1, n + 1, per_sub)
+    ]
 
 
 @pytest.mark.parametrize("per_sub", [1, 2])

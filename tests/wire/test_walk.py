@@ -24,15 +24,19 @@ INFO_SUBS = {0x01, 0x09, 0x0C, 0x0E}
 @pytest.mark.parametrize("path", ALL_CAPTURES, ids=capture_id)
 def test_submessages_and_writers_match_tshark(path: Path) -> None:
     # RTPS quoted inside ICMP errors (secure_cds frame 3: port unreachable) is not traffic.
-    theirs = tshark_fields(path, ("rtps.sm.id", "rtps.sm.wrEntityId", "rtps.guidPrefix.src"),
-                           "rtps && !icmp && !icmpv6")
+    theirs = tshark_fields(
+        path,
+        ("rtps.sm.id", "rtps.sm.wrEntityId", "rtps.guidPrefix.src"),
+        "rtps && !icmp && !icmpv6",
+    )
     seen = 0
     for dg in read_capture(path):
         msg = parse_message(dg.payload)
         assert msg.error is None
         ids_, writers, prefixes = theirs.pop(dg.frame)
-        mine = [s.submessage_id if hasattr(s, "submessage_id") else _sid(s)
-                for s in msg.submessages]
+        mine = [
+            s.submessage_id if hasattr(s, "submessage_id") else _sid(s) for s in msg.submessages
+        ]
         assert [int(x, 16) for x in ids_] == mine, f"frame {dg.frame}"
         if all(i in WRITER_SUBS | INFO_SUBS for i in mine):
             got = [f"0x{s.writer_id:08x}" for s in msg.submessages if hasattr(s, "writer_id")]
@@ -46,9 +50,19 @@ def test_submessages_and_writers_match_tshark(path: Path) -> None:
 
 
 def _sid(sub: object) -> int:
-    names = {"Data": 0x15, "DataFrag": 0x16, "DataBatch": 0x18, "Heartbeat": 0x07,
-             "AckNack": 0x06, "Gap": 0x08, "NackFrag": 0x12, "HeartbeatFrag": 0x13,
-             "InfoTs": 0x09, "InfoSrc": 0x0C, "InfoDst": 0x0E}
+    names = {
+        "Data": 0x15,
+        "DataFrag": 0x16,
+        "DataBatch": 0x18,
+        "Heartbeat": 0x07,
+        "AckNack": 0x06,
+        "Gap": 0x08,
+        "NackFrag": 0x12,
+        "HeartbeatFrag": 0x13,
+        "InfoTs": 0x09,
+        "InfoSrc": 0x0C,
+        "InfoDst": 0x0E,
+    }
     name = type(sub).__name__
     if name == "Data" and getattr(sub, "session", False):
         return 0x14
@@ -64,12 +78,19 @@ def test_scan_agrees_with_the_full_decoder(path: Path) -> None:
         msg = parse_message(dg.payload)
         assert walked.error is None and walked.submessages == len(msg.submessages)
         assert (walked.vendor_id, walked.source, walked.ping) == (
-            msg.header.vendor_id, msg.header.guid_prefix, msg.header.ping)
+            msg.header.vendor_id,
+            msg.header.guid_prefix,
+            msg.header.ping,
+        )
         datas = [s for s in msg.submessages if isinstance(s, (Data, DataFrag, DataBatch))]
         assert len(walked.data) == len(datas)
         for ref, sub in zip(walked.data, datas, strict=True):
             assert (ref.source, ref.vendor_id, ref.writer_id, ref.reader_id) == (
-                sub.source, sub.vendor_id, sub.writer_id, sub.reader_id)
+                sub.source,
+                sub.vendor_id,
+                sub.writer_id,
+                sub.reader_id,
+            )
             assert (ref.offset, ref.size, ref.flags) == (sub.offset, sub.size, sub.flags)
             sn = sub.first_sn if isinstance(sub, DataBatch) else sub.writer_sn
             assert ref.sn == sn
@@ -91,17 +112,22 @@ def test_discovery_decoder_fast_path_gives_the_full_path_records(path: Path) -> 
     for dg in read_capture(path):
         walked = scan(dg.payload)
         if walked.discovery:
-            fast.update(r for r in dec.decode(dg.payload, walked, time=dg.time,
-                                              dst_port=dg.dport).records
-                        if not isinstance(r, Disposal) and type(r).__name__ in (
-                            "ParticipantData", "EndpointData"))
+            fast.update(
+                r
+                for r in dec.decode(dg.payload, walked, time=dg.time, dst_port=dg.dport).records
+                if not isinstance(r, Disposal)
+                and type(r).__name__ in ("ParticipantData", "EndpointData")
+            )
     assert fast == full
     assert dec.malformed == 0
 
 
 @needs_tshark
-@pytest.mark.parametrize("path", [p for p in ALL_CAPTURES if "batching" in p.name
-                                  or "multichannel" in p.name], ids=capture_id)
+@pytest.mark.parametrize(
+    "path",
+    [p for p in ALL_CAPTURES if "batching" in p.name or "multichannel" in p.name],
+    ids=capture_id,
+)
 def test_rti_batch_and_session_counted_as_user_data(path: Path) -> None:
     counts = tshark_fields(path, ("rtps.data_batch.sample_count",), "rtps.sm.id == 0x18")
     want = sum(int(c) for row in counts.values() for c in row[0])
