@@ -1,0 +1,55 @@
+"""Hypothesis: no input makes a decoder raise anything but DecodeError."""
+
+from __future__ import annotations
+
+import contextlib
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ddsdoctor.durability.cdr import DecodeError
+from ddsdoctor.durability.decode import TOPICS, decode, decode_key
+from tests.durability import lab
+
+_TOPICS = sorted(TOPICS)
+
+
+def _check(topic: str, payload: bytes) -> None:
+    with contextlib.suppress(DecodeError):
+        decode(topic, payload)
+    with contextlib.suppress(DecodeError):
+        decode_key(payload)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(_TOPICS), st.binary(max_size=400))
+def test_random_bytes(topic: str, payload: bytes) -> None:
+    _check(topic, payload)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(_TOPICS), st.binary(max_size=200))
+def test_random_cdr_bodies(topic: str, body: bytes) -> None:
+    _check(topic, b"\x00\x01\x00\x00" + body)
+    _check(topic, b"\x00\x00\x00\x00" + body)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.data())
+def test_mutated_real_samples(data: st.DataObject) -> None:
+    samples = [s for s in lab.raw_samples() if not s.key_only]
+    raw = data.draw(st.sampled_from(samples))
+    buf = bytearray(raw.payload)
+    for _ in range(data.draw(st.integers(1, 6))):
+        at = data.draw(st.integers(0, len(buf) - 1))
+        buf[at] = data.draw(st.integers(0, 255))
+    cut = data.draw(st.integers(0, len(buf)))
+    topic = data.draw(st.sampled_from([raw.topic, *_TOPICS]))
+    _check(topic, bytes(buf[:cut]))
+    _check(topic, bytes(buf))
+
+
+def test_every_truncation_of_every_real_sample() -> None:
+    for raw in lab.raw_samples():
+        for cut in range(len(raw.payload)):
+            _check(raw.topic, raw.payload[:cut])
