@@ -228,6 +228,19 @@ class NamespaceView:
         return (self.name, self.role)
 
 
+@dataclass(frozen=True, slots=True)
+class PredictedViews:
+    """What ``ddsdoctor fleet`` predicts (``--fleet``), keyed for comparison with the wire."""
+
+    fleet: str
+    """The fleet file."""
+    views: dict[tuple[str, str], dict[str, tuple[str | None, ...]]]
+    """(namespace, role) -> fleet node -> the nodes it may follow (None = nobody)."""
+    reasons: dict[tuple[str, str], dict[str, str]]
+    node_of: dict[int, str]
+    """Observed systemId -> fleet node (node name = host name, or = the systemId)."""
+
+
 @dataclass(slots=True)
 class DurabilityView:
     """The subject of the ``dprotocol.*`` rules and of every output format."""
@@ -246,8 +259,8 @@ class DurabilityView:
     capture_problem: str | None = None
     notes: list[str] = field(default_factory=list)
     unmatched_links: int = 0
-    predicted: object | None = None
-    """A ``fleetjoin.Prediction`` when --fleet was given."""
+    predicted: PredictedViews | None = None
+    """The fleet prediction when ``--fleet`` was given."""
 
     def fellow(self, sid: int) -> Fellow | None:
         return self.fellows.get(sid)

@@ -22,6 +22,10 @@ Case kinds:
   configs it names live in the same directory under names that do not start with ``pass_`` or
   ``fail_``.
 * ``*.json``: discovery facts in the topology/scan JSON shape (``run_facts``).
+* ``*.jsonl``: a durability protocol timeline (``ddsdoctor durability --timeline``), which may
+  include and edit a real lab capture (``run_durability``; see tests/durability/case_timeline.py).
+  ``options`` sets the view limits (``timeout_s``, ``slow_s``, ``stuck_s``, ``grace_s``,
+  ``heartbeat_s``) and ``fleet``, a FLEET.toml (relative to the case) to compare views with.
 
 Add a runner for a new extension to RUNNERS.
 """
@@ -91,10 +95,25 @@ def run_fleet_case(case: Path, meta: dict[str, Any]) -> list[Finding]:
     return run_fleet(options).findings
 
 
+def run_durability(case: Path, meta: dict[str, Any]) -> list[Finding]:
+    """A durability protocol timeline, judged like ``ddsdoctor durability``."""
+    from ddsdoctor.durability.analyze import analyze
+    from ddsdoctor.durability.view import Limits
+    from tests.durability.case_timeline import load_case
+
+    opts = dict(meta.get("options", {}))
+    fleet = opts.pop("fleet", None)
+    limits = Limits(**{k: float(v) for k, v in opts.items()})
+    obs = load_case(case)
+    fleet_path = case.parent / fleet if fleet else None
+    return analyze(obs, limits, RuleSelection(select=("ALL",)), fleet=fleet_path).findings
+
+
 RUNNERS: dict[str, Callable[[Path, dict[str, Any]], list[Finding]]] = {
     ".xml": run_xml,
     ".json": run_facts,
     ".toml": run_fleet_case,
+    ".jsonl": run_durability,
 }
 
 
