@@ -140,12 +140,14 @@ def build_view(obs: Observation, limits: Limits | None = None) -> DurabilityView
         ordered.append((sid, s))
         acc = accs.get(sid)
         if acc is None:
-            acc = accs[sid] = _Acc(sid, first=s.time)
+            acc = accs[sid] = _Acc(sid, first=s.time, last=s.time)
         acc.writers.add(s.participant)
-        acc.last = s.time
         msg = s.message
         if isinstance(msg, KeyOnly):
+            # Dispose/unregister of the writer's own instance: sent when readers or the writer
+            # go away (lab: at every fellow's exit), so it says nothing about the writer's view.
             continue
+        acc.last = s.time
         if acc.leaving is not None:
             continue  # peers discard a leaving fellow's messages (TerminateRemovalPeriod, §8.3)
         if isinstance(msg, Status):
