@@ -21,13 +21,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))  # the repository, for ddsdoctor
 
-from _cyclone import exit_on_sigterm, say  # noqa: E402  (applies the lo guard first)
-from cyclonedds.core import Policy, Qos  # noqa: E402
-from cyclonedds.domain import DomainParticipant  # noqa: E402
-from cyclonedds.pub import DataWriter, Publisher  # noqa: E402
-from cyclonedds.topic import Topic  # noqa: E402
+from _cyclone import exit_on_sigterm, say  # first: applies the lo guard
+from cyclonedds.core import Policy, Qos
+from cyclonedds.domain import DomainParticipant
+from cyclonedds.pub import DataWriter, Publisher
+from cyclonedds.topic import Topic
 
-from ddsdoctor.durability.idl import TYPES  # noqa: E402
+from ddsdoctor.durability.idl import TYPES
 
 KEEP_LAST_1 = {"d_status", "d_capability"}
 
