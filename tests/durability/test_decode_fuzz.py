@@ -53,3 +53,24 @@ def test_every_truncation_of_every_real_sample() -> None:
     for raw in lab.raw_samples():
         for cut in range(len(raw.payload)):
             _check(raw.topic, raw.payload[:cut])
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.data())
+def test_damaged_lab_capture_never_raises(data: st.DataObject) -> None:
+    """Flipped bytes anywhere in a real capture: the view is built, nothing raises."""
+    import tempfile
+    from pathlib import Path
+
+    from ddsdoctor.durability.build import build_view
+    from ddsdoctor.durability.pcap import observe_capture
+
+    lab.need_s1()
+    buf = bytearray(lab.S1_PCAP.read_bytes())
+    for _ in range(data.draw(st.integers(1, 200))):
+        at = data.draw(st.integers(24, len(buf) - 1))
+        buf[at] = data.draw(st.integers(0, 255))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "damaged.pcap"
+        path.write_bytes(bytes(buf))
+        build_view(observe_capture(path))
