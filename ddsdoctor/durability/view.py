@@ -8,6 +8,7 @@ clock or the network: the view is built from an Observation and its limits.
 
 from __future__ import annotations
 
+import bisect
 import enum
 from dataclasses import dataclass, field
 
@@ -214,14 +215,21 @@ class NamespaceView:
     role: str
     announcements: dict[int, tuple[Announcement, ...]]
     """Per fellow, in time order."""
+    _times: dict[int, list[float]] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        times = {sid: [a.time for a in anns] for sid, anns in self.announcements.items()}
+        object.__setattr__(self, "_times", times)
 
     def latest(self, fellow: int, t: float | None = None) -> Announcement | None:
-        out = None
-        for a in self.announcements.get(fellow, ()):
-            if t is not None and a.time > t:
-                break
-            out = a
-        return out
+        """The fellow's last announcement at or before ``t`` (any time when None)."""
+        anns = self.announcements.get(fellow, ())
+        if not anns:
+            return None
+        if t is None:
+            return anns[-1]
+        i = bisect.bisect_right(self._times[fellow], t)
+        return anns[i - 1] if i else None
 
     @property
     def key(self) -> tuple[str, str]:

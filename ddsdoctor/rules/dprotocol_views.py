@@ -303,6 +303,7 @@ def master_lacks_groups(view: DurabilityView) -> Iterator[Hit]:
                     "completeness": ln.completeness.name,
                 },
             )
+    by_ns: dict[tuple[str, str], dict[int, tuple[float, set[int]]]] = {}
     for group, kind in sorted(kinds.items()):
         if kind not in _HELD or group.startswith("__NODE"):
             continue  # node-local builtin partitions are never aligned
@@ -310,7 +311,9 @@ def master_lacks_groups(view: DurabilityView) -> Iterator[Hit]:
             f for (f, g), c in held.items() if g == group and c is Completeness.COMPLETE
         )
         for ns in _group_namespaces(view, group):
-            for m, (first, who) in sorted(masters(view, ns).items()):
+            if ns.key not in by_ns:
+                by_ns[ns.key] = masters(view, ns)
+            for m, (first, who) in sorted(by_ns[ns.key].items()):
                 if not who or (m, group) in reported:
                     continue
                 if held.get((m, group)) is Completeness.COMPLETE or not [
