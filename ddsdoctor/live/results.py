@@ -184,3 +184,67 @@ class ProbeReport:
     @property
     def any_timeout(self) -> bool:
         return any(r.verdict is Verdict.TIMEOUT for t in self.topics for r in t.runs)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The ``probe`` member of the JSON output (the topics are a sibling member)."""
+        return {
+            "domain": self.domain,
+            "participants": list(self.participants),
+            "timeout_s": self.timeout_s,
+            "slow_s": self.slow_s,
+            "quiet_s": self.quiet_s,
+            "settle_s": self.settle_s,
+            "repeat": self.repeat,
+            "selected": list(self.selected),
+            "started_at": self.started_at,
+            "duration_s": _round(self.duration_s),
+            **self.options,
+        }
+
+
+def _run_from(d: dict[str, Any]) -> Run:
+    kw = {k: d[k] for k in Run.__dataclass_fields__ if k in d and k != "verdict"}
+    return Run(verdict=Verdict(d["verdict"]), **kw)
+
+
+def report_from_dict(doc: dict[str, Any]) -> ProbeReport:
+    """A ProbeReport from the probe's JSON output (``probe`` and ``topics`` members); also how
+    rule cases are written. A topic without ``runs`` is one run made of its own fields."""
+    meta = doc.get("probe", {})
+    topics = []
+    for t in doc.get("topics", []):
+        runs = tuple(_run_from(r) for r in t.get("runs", [t]))
+        writers = tuple(
+            WriterInfo(
+                guid=w.get("guid", ""),
+                host=w.get("host"),
+                process=w.get("process"),
+                pid=w.get("pid"),
+                vendor=w.get("vendor", "unknown"),
+                durability=w.get("durability", "transient_local"),
+                depth=w.get("depth"),
+            )
+            for w in t.get("writer_details", [])
+        )
+        topics.append(
+            TopicResult(
+                topic=t["topic"],
+                partitions=tuple(t.get("partitions", ())),
+                type_name=t.get("type", "?"),
+                writers=writers,
+                runs=runs,
+            )
+        )
+    return ProbeReport(
+        domain=int(meta.get("domain", 0)),
+        topics=tuple(topics),
+        participants=tuple(meta.get("participants", ())),
+        timeout_s=float(meta.get("timeout_s", 60.0)),
+        slow_s=float(meta.get("slow_s", 10.0)),
+        quiet_s=float(meta.get("quiet_s", 2.0)),
+        settle_s=float(meta.get("settle_s", 0.0)),
+        repeat=int(meta.get("repeat", 1)),
+        selected=tuple(meta.get("selected", ())),
+        started_at=meta.get("started_at"),
+        duration_s=float(meta.get("duration_s", 0.0)),
+    )

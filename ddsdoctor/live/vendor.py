@@ -75,6 +75,8 @@ def infer_vendors(facts: DiscoveryFacts) -> None:
     for p in facts.participants.values():
         if len(p.guid_prefix) != 24 or p.vendor_source == "rtps-header":
             continue
+        # Idempotent: the probe and --watch re-run this as participants arrive.
+        p.vendor_id = p.vendor_source = None
         props = p.properties
         if any(k in props for k in _CYCLONE_PROPS):
             p.vendor_id, p.vendor_source = CYCLONE, "properties"
