@@ -295,4 +295,21 @@ def load_xml(path: Path, display: str | None = None, max_bytes: int = MAX_BYTES)
     data = read_bytes(path, display, max_bytes)
     if isinstance(data, Finding):
         return LoadResult(None, [data])
+    if path.suffix.lower() != ".xml" and not _looks_like_xml(data):
+        # A YAML manifest, a pcap or a README passed explicitly: not a configuration at all,
+        # which is worth saying but is not an error in the file.
+        return LoadResult(
+            None,
+            [
+                codes.NOT_OPENSPLICE.finding(
+                    "not an XML file: not an OpenSplice configuration",
+                    Location(path=display, line=1, column=1),
+                )
+            ],
+        )
     return parse_xml(data, display)
+
+
+def _looks_like_xml(data: bytes) -> bool:
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith(b"<") or head.startswith((b"\xff\xfe<", b"\xfe\xff\x00<"))

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# The multi-host test rig's fixtures (rig, rig_factory, fastdds_bin, dust_python_bin).
+pytest_plugins = ["tests.rig.fixtures"]
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
