@@ -8,7 +8,8 @@ and ``pass_<slug>.<ext>`` (must not). An optional sidecar ``<stem>.case.toml`` h
 * ``count``: for fail cases, the exact number of CODE findings;
 * ``options``: runner-specific options (see each runner).
 
-Kinds: ``.xml`` config files; ``.json`` discovery facts in the topology/scan JSON shape.
+Kinds: ``.xml`` config files; ``.json`` discovery facts in the topology/scan JSON shape, or
+probe results in the probe's JSON shape (a document with a ``probe`` member).
 
 Add a runner for a new extension to RUNNERS.
 """
@@ -25,6 +26,7 @@ from ddsdoctor.discovery_json import facts_from_dict
 from ddsdoctor.engine import run_rules
 from ddsdoctor.findings import Finding
 from ddsdoctor.lint import CheckOptions, EnvSpec, run_check
+from ddsdoctor.live.results import report_from_dict
 from ddsdoctor.registry import Subject
 from ddsdoctor.selection import RuleSelection
 from ddsdoctor.settings import Overrides, SettingsResolver
@@ -51,9 +53,12 @@ def run_xml(case: Path, meta: dict[str, Any]) -> list[Finding]:
 
 
 def run_facts(case: Path, meta: dict[str, Any]) -> list[Finding]:
-    """Discovery facts written as JSON (the topology/scan ``participants``/``endpoints``)."""
-    facts = facts_from_dict(json.loads(case.read_text(encoding="utf-8")))
-    return run_rules(Subject.DISCOVERY, facts, RuleSelection(select=("ALL",)))
+    """Discovery facts written as JSON (the topology/scan ``participants``/``endpoints``), or
+    probe results (the probe's ``probe``/``topics``)."""
+    doc = json.loads(case.read_text(encoding="utf-8"))
+    if "probe" in doc:
+        return run_rules(Subject.PROBE, report_from_dict(doc), RuleSelection(select=("ALL",)))
+    return run_rules(Subject.DISCOVERY, facts_from_dict(doc), RuleSelection(select=("ALL",)))
 
 
 RUNNERS: dict[str, Callable[[Path, dict[str, Any]], list[Finding]]] = {
