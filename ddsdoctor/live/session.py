@@ -14,7 +14,6 @@ from pathlib import Path
 from types import SimpleNamespace, TracebackType
 from typing import Any
 
-from ddsdoctor import __version__
 from ddsdoctor.exitcodes import ExitCode
 
 log = logging.getLogger(__name__)
@@ -165,11 +164,10 @@ class Session:
     def open(self) -> Session:
         uri = config_uri(self.options)
         m = self.dds = load_dds()
-        label = f"ddsdoctor {self.options.purpose}"
-        qos = m.Qos(
-            m.Policy.EntityName(label),
-            m.Policy.Userdata(f"ddsdoctor/{__version__} {self.options.purpose} read-only".encode()),
-        )
+        # The EntityName marks the participant (PID_ENTITY_NAME on the wire). Nothing more:
+        # Cyclone sends its first SPDP twice in one datagram, so every byte added here counts
+        # twice against a path that drops large packets (test-rig.md §6 S3 drops > 900 bytes).
+        qos = m.Qos(m.Policy.EntityName(f"ddsdoctor {self.options.purpose}"))
         where = "--config/--interface" if uri is not None else "CYCLONEDDS_URI"
         try:
             if uri is not None:
