@@ -74,10 +74,11 @@ def scan_text(
     infrastructure: bool = False,
 ) -> str:
     console, buf = _console(color, width)
-    live = [p for p in facts.participants.values() if not p.gone]
+    alive = sum(1 for p in facts.participants.values() if not p.gone)
+    gone = len(facts.participants) - alive
     console.print(
-        f"[bold]Domain scan[/bold]: {len(live)} participant(s) seen in {seconds:.1f} s "
-        f"(this scan: {me})"
+        f"[bold]Domain scan[/bold]: {alive} participant(s) alive, {gone} gone, in "
+        f"{seconds:.1f} s (this scan: {me})"
     )
     hosts = Table(title="Hosts and processes", title_justify="left")
     for col in ("host", "process", "pid", "vendor", "participants", "writers", "readers"):
