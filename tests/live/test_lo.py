@@ -92,3 +92,62 @@ def test_scan_text(publisher: Proc, capsys: pytest.CaptureFixture[str]) -> None:
     for text in ("Hosts and processes", str(publisher.pid), "lo_hist", "'lo1'", "R TL KA ds5"):
         assert text in out
     assert "DD902" in out  # KEEP_ALL history, DurabilityService depth 5: late joiners get 5
+
+
+def test_opensplice_transient_is_unmeasurable_not_timeout(
+    publisher: Proc, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No OpenSplice here, so the vendor decision is forced (it is unit-tested on facts in
+    test_targets.py); the rest is real: discovery, match and delivery are still measured and
+    the verdict is never a timeout, whatever arrives."""
+    import ddsdoctor.live.probe as probe_mod
+
+    monkeypatch.setattr(probe_mod, "opensplice_transient", lambda facts, writers: list(writers))
+    code = main(
+        [
+            "probe",
+            "-d",
+            str(lo_domain()),
+            "-i",
+            "lo",
+            "-t",
+            "lo_hist",
+            "--timeout",
+            "3",
+            "--quiet",
+            "0.5",
+            "-f",
+            "json",
+        ]
+    )
+    doc = json.loads(capsys.readouterr().out)
+    t = doc["topics"][0]
+    assert code == 0 and t["verdict"] == "unmeasurable"
+    assert t["discovered_s"] is not None and t["matched_s"] is not None
+    assert "OpenSplice durability services" in t["reason"]
+    assert [f["code"] for f in doc["findings"]] == ["DD924"]
+
+
+def test_settle_delays_the_readers(publisher: Proc, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(
+        [
+            "probe",
+            "-d",
+            str(lo_domain()),
+            "-i",
+            "lo",
+            "-t",
+            "lo_hist",
+            "--settle",
+            "0.4",
+            "-p",
+            "lo*",
+            "--timeout",
+            "5",
+            "-f",
+            "json",
+        ]
+    )
+    t = json.loads(capsys.readouterr().out)["topics"][0]
+    assert code == 0 and t["verdict"] == "ok" and t["partitions"] == ["lo*"]
+    assert t["discovered_s"] < 0.4 <= t["reader_created_s"] <= t["matched_s"]
