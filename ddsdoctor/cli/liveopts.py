@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import math
+import shutil
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from ddsdoctor.cli.common import fail, split_codes
 from ddsdoctor.exitcodes import ExitCode
@@ -31,3 +34,13 @@ def positive(name: str, value: float, *, zero_ok: bool = False) -> float:
     if math.isnan(value) or value < 0 or (value == 0 and not zero_ok):
         fail(f"{name} must be {'>= 0' if zero_ok else '> 0'}, got {value:g}")
     return value
+
+
+def text_width(output: Path | None) -> int:
+    """The terminal's width for a report shown on one, else 120 columns."""
+    if output is None and sys.stdout.isatty():
+        return max(80, shutil.get_terminal_size((120, 24)).columns)
+    return 120
+
+
+INTERRUPTED = 130  # the shell's convention for SIGINT; printed as "interrupted"

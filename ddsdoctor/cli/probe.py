@@ -24,9 +24,11 @@ from ddsdoctor.cli.liveopts import (
     DOMAIN_HELP,
     IGNORE_HELP,
     INTERFACE_HELP,
+    INTERRUPTED,
     SELECT_HELP,
     positive,
     selection,
+    text_width,
 )
 from ddsdoctor.exitcodes import ExitCode
 from ddsdoctor.findings import Severity, Summary
@@ -121,6 +123,9 @@ def probe(
         report = run_probe(options, progress)
     except LiveError as exc:
         fail(str(exc), exc.code)
+    except KeyboardInterrupt:
+        typer.echo("ddsdoctor: interrupted", err=True)
+        raise typer.Exit(INTERRUPTED) from None
     findings = sort_findings(run_rules(Subject.PROBE, report, sel))
     code = exit_code_for(findings, threshold)
     if report.any_timeout:
@@ -136,7 +141,8 @@ def probe(
     if fmt is Format.TEXT:
         from ddsdoctor.report.live import probe_text
 
-        write_output(probe_text(report, findings, color=color), output)
+        text = probe_text(report, findings, color=color, width=text_width(output))
+        write_output(text, output)
         raise typer.Exit(code)
     extra = {"probe": report.as_dict(), "topics": [t.as_dict() for t in report.topics]}
     ctx = ReportContext(

@@ -26,9 +26,11 @@ from ddsdoctor.cli.liveopts import (
     DOMAIN_HELP,
     IGNORE_HELP,
     INTERFACE_HELP,
+    INTERRUPTED,
     SELECT_HELP,
     positive,
     selection,
+    text_width,
 )
 from ddsdoctor.findings import Severity, Summary
 from ddsdoctor.report import Format, ReportContext
@@ -74,6 +76,9 @@ def scan(
             result = run_scan(opts, sel)
     except LiveError as exc:
         fail(str(exc), exc.code)
+    except KeyboardInterrupt:  # a bounded scan interrupted: no report (--watch has one)
+        typer.echo("ddsdoctor: interrupted", err=True)
+        raise typer.Exit(INTERRUPTED) from None
     findings = result.findings
     code = exit_code_for(findings, threshold)
     color = want_color(output) and fmt is Format.TEXT
@@ -86,6 +91,7 @@ def scan(
             me=result.self_guid_prefix,
             seconds=result.duration_s,
             color=color,
+            width=text_width(output),
             infrastructure=all_topics,
         )
         write_output(text, output)
