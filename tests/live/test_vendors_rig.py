@@ -53,7 +53,15 @@ def test_fastdds_and_dust_publishers(rig: Rig) -> None:
     print(
         "measured:",
         {
-            k: (v["verdict"], v["samples"], v["matched_s"], v["complete_s"], v["type_source"])
+            k: (
+                v["verdict"],
+                v["samples"],
+                v["discovered_s"],
+                v["matched_s"],
+                v["first_sample_s"],
+                v["complete_s"],
+                v["type_source"],
+            )
             for k, v in topics.items()
         },
     )
