@@ -225,12 +225,17 @@ class LateReader:
         else:
             exp = self.expected()
             of = f" of {exp} expected" if exp is not None else ""
+            last = self.last_s if self.last_s is not None else now
+            flow = (
+                "still arriving"
+                if now - last < max(1.0, self.limits.quiet)
+                else f"none since {last:.3f} s (a stalled writer or a lost link)"
+            )
             self._finish(
                 Verdict.TIMEOUT,
                 None,
                 None,
-                f"{self.hist}{of} historical samples after {now:.1f} s, still arriving "
-                f"(last at {self.last_s:.3f} s)",
+                f"{self.hist}{of} historical samples after {now:.1f} s, {flow}",
             )
 
     def run(self, discovered_s: float | None, participant: str) -> Run:

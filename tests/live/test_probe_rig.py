@@ -7,6 +7,7 @@ of ~1 KB, as in the measured table; the probe runs on its own host with ``--inte
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,49 @@ def test_repeat_and_prometheus(rig: Rig, tmp_path: Path) -> None:
     assert 'ddsdoctor_probe_verdict{domain="0",topic="hist",partitions="plant1",' in text
     assert 'verdict="ok"} 1' in text and "ddsdoctor_probe_timeouts" in text
     assert [p.name for p in prom.parent.iterdir()] == ["ddsdoctor.prom"]  # no temp left
+
+
+def test_writer_hangs_mid_alignment(rig: Rig) -> None:
+    """§6 S7: a 2 Mbit/s writer host whose process is stopped (SIGSTOP) after ~1 s."""
+    h1, h2, _ = rig.hosts
+    pub = peers.cyclone_pub(h1, "hist", partitions=["plant1"], **HISTORY)
+    pub.wait_for(r"^DONE 2000", timeout=30)
+    h1.rate_limit("2mbit", burst="32kb", latency="500ms")
+    proc = ddsdoctor(
+        h2,
+        "probe",
+        "-i",
+        "eth0",
+        "-t",
+        "hist",
+        "--expect",
+        "2000",
+        "--timeout",
+        "4",
+        "-f",
+        "json",
+        name="probe-hang",
+    )
+    proc.wait_for(r"participant [0-9a-f]{24}", stream="stderr", timeout=10)
+    time.sleep(1.0)  # the fault's timing is the scenario itself
+    pub.pause()
+    rc, doc = finish_json(proc, 30)
+    t = by_topic(doc)["hist"]
+    print(
+        "measured:",
+        {
+            k: t[k]
+            for k in (
+                "verdict",
+                "samples",
+                "discovered_s",
+                "matched_s",
+                "first_sample_s",
+                "complete_s",
+            )
+        },
+        t["reason"],
+    )
+    assert rc == 1 and t["verdict"] == "timeout"
+    assert 0 < t["samples"] < 2000 and t["first_sample_s"] is not None
+    assert "of 2000 expected" in t["reason"] and "none since" in t["reason"]
