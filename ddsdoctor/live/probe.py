@@ -157,12 +157,21 @@ class _OneRun:
             future = self.lookups.get(key)
             if future is not None and future.done() and reader.reader is None:
                 try:
-                    reader.create(self.s, self.x, future.result(), TYPE_SOURCE_XTYPES)
+                    self._create(reader, future.result(), TYPE_SOURCE_XTYPES)
                 except TypeUnavailable as exc:
                     reader.give_up(str(exc), Verdict.UNREADABLE)
-                except self.s.dds.DDSException as exc:
-                    reader.give_up(f"cannot create the late joiner: {exc}", Verdict.UNREADABLE)
             reader.poll(self.s, self.x.ddspy_take, self.s.elapsed())
+
+    def _create(self, reader: LateReader, cls: Any, source: str) -> None:
+        """Create the late joiner; a type or QoS Cyclone refuses makes the topic unreadable."""
+        try:
+            reader.create(self.s, self.x, cls, source)
+        except Exception as exc:  # cyclonedds raises DDSException, TypeError, ValueError...
+            log.debug("reader creation failed", exc_info=True)
+            reader.give_up(
+                f"cannot create a late joiner ({source} type): {type(exc).__name__}: {exc}",
+                Verdict.UNREADABLE,
+            )
 
     def _start(self, key: TargetKey, target: Target) -> LateReader:
         facts = self.tracker.facts
@@ -198,9 +207,13 @@ class _OneRun:
             self.lookups[key] = fut
         elif self.o.name_match:
             try:
-                reader.create(self.s, self.x, stand_in(target.type_name), TYPE_SOURCE_NAME)
-            except self.s.dds.DDSException as exc:
-                reader.give_up(f"cannot create a name-only late joiner: {exc}", Verdict.UNREADABLE)
+                cls = stand_in(target.type_name)
+            except Exception as exc:  # cyclonedds' IDL builder refused the name
+                reader.give_up(
+                    f"no stand-in type for {target.type_name!r}: {exc}", Verdict.UNREADABLE
+                )
+            else:
+                self._create(reader, cls, TYPE_SOURCE_NAME)
         else:
             reader.give_up(
                 "the writer sends no XTypes type information (--no-name-match)",
@@ -232,8 +245,9 @@ class _OneRun:
             reader = self.readers.get(key)
             writers = tuple(writer_info(facts, w) for w in target.writers)
             if reader is None:  # found too late (after --timeout or before --settle ended)
+                ospl = bool(opensplice_transient(facts, target.writers))
                 run = Run(
-                    Verdict.TIMEOUT,
+                    Verdict.UNMEASURABLE if ospl else Verdict.TIMEOUT,
                     discovered_s=target.discovered_s,
                     reason="discovered, but the probe ended before its reader was created",
                     participant=me,
