@@ -80,14 +80,22 @@ class DiscoveryTracker:
         out: list[Event] = []
         for reader, cond, kind in self._readers:
             while True:
-                batch = reader.take(N=_BATCH, condition=cond)
+                try:
+                    batch = reader.take(N=_BATCH, condition=cond)
+                except Exception as exc:  # cyclonedds could not build a sample (exotic QoS)
+                    log.warning("reading builtin topic samples failed: %s", exc)
+                    break
                 now = self.session.elapsed()
                 for sample in batch:
-                    ev = (
-                        self._participant(sample, now)
-                        if kind is None
-                        else (self._endpoint(sample, kind, now))
-                    )
+                    try:
+                        ev = (
+                            self._participant(sample, now)
+                            if kind is None
+                            else self._endpoint(sample, kind, now)
+                        )
+                    except (AttributeError, TypeError, ValueError):  # one odd peer, not the scan
+                        log.warning("skipped a builtin-topic sample", exc_info=True)
+                        continue
                     if ev is not None:
                         out.append(ev)
                 if len(batch) < _BATCH:
