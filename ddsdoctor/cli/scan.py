@@ -68,12 +68,16 @@ def scan(
     sel = selection(select, ignore)
     opts = ScanOptions(SessionOptions(domain, config, interface, "scan"), seconds)
     view = _Watch(fmt, output) if watch else None
+
+    def progress(message: str) -> None:
+        typer.echo(f"ddsdoctor scan: {message}", err=True)
+
     try:
         if view is not None:
             with view:
-                result = run_scan(opts, sel, view.event)
+                result = run_scan(opts, sel, view.event, progress)
         else:
-            result = run_scan(opts, sel)
+            result = run_scan(opts, sel, progress=progress)
     except LiveError as exc:
         fail(str(exc), exc.code)
     except KeyboardInterrupt:  # a bounded scan interrupted: no report (--watch has one)

@@ -85,6 +85,7 @@ class LateReader:
         self.verdict: Verdict | None = None
         self.reason = ""
         self.unmeasurable = ""  # why a Cyclone reader cannot observe this history
+        self.incompatible: tuple[int, int] = (0, 0)  # (times, last QoS policy id) refused
 
     @property
     def done(self) -> bool:
@@ -102,7 +103,9 @@ class LateReader:
         self.created_s = session.elapsed()
         self.type_source = source
         st = m.DDSStatus
-        self.reader.set_status_mask(st.SubscriptionMatched | st.DataAvailable)
+        self.reader.set_status_mask(
+            st.SubscriptionMatched | st.DataAvailable | st.RequestedIncompatibleQos
+        )
         session.waitset.attach(self.reader)
 
     def poll(self, session: Session, take: Any, now: float) -> None:
@@ -112,6 +115,9 @@ class LateReader:
         m = session.dds
         matched = self.reader.get_subscription_matched_status()
         self.matched_writers = max(self.matched_writers, int(matched.current_count))
+        inc = self.reader.get_requested_incompatible_qos_status()
+        if inc.total_count:
+            self.incompatible = (int(inc.total_count), int(inc.last_policy_id))
         if self.matched_s is None and matched.current_count > 0:
             self.matched_s = now
         mask = m.SampleState.Any | m.ViewState.Any | m.InstanceState.Any
@@ -204,15 +210,23 @@ class LateReader:
         if self.unmeasurable:
             self._finish(Verdict.UNMEASURABLE, None, None, self.unmeasurable)
         elif self.matched_s is None and self.type_source == "name-only":
+            refused = (
+                f"; Cyclone refused the QoS, policy id {self.incompatible[1]}"
+                if self.incompatible[0]
+                else ""
+            )
             self._finish(
                 Verdict.UNREADABLE,
                 None,
                 None,
                 "the writer sends no type information and did not match a reader that knows only "
-                "its type name (it may also compare keys or type objects)",
+                f"its type name (it may also compare keys or type objects{refused})",
             )
         elif self.matched_s is None:
-            self._finish(Verdict.TIMEOUT, None, None, "the writer never matched the late joiner")
+            why = "the writer never matched the late joiner"
+            if self.incompatible[0]:
+                why += f" (Cyclone refused the QoS, policy id {self.incompatible[1]})"
+            self._finish(Verdict.TIMEOUT, None, None, why)
         elif self.hist == 0:
             self._finish(
                 Verdict.TIMEOUT,

@@ -36,6 +36,7 @@ from ddsdoctor.live.types import (
     TYPE_SOURCE_XTYPES,
     TypeUnavailable,
     fetch_xtypes,
+    keyed_writer,
     stand_in,
 )
 from ddsdoctor.live.vendor import infer_vendors
@@ -207,7 +208,7 @@ class _OneRun:
             self.lookups[key] = fut
         elif self.o.name_match:
             try:
-                cls = stand_in(target.type_name)
+                cls = stand_in(target.type_name, keyed_writer(target.writers[0].guid))
             except Exception as exc:  # cyclonedds' IDL builder refused the name
                 reader.give_up(
                     f"no stand-in type for {target.type_name!r}: {exc}", Verdict.UNREADABLE

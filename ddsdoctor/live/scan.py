@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +48,7 @@ def run_scan(
     options: ScanOptions,
     selection: RuleSelection | None = None,
     on_event: Listener | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> ScanResult:
     """Join, read the builtin topics for ``options.duration`` seconds, leave, diagnose.
 
@@ -54,6 +56,8 @@ def run_scan(
     """
     interrupted = False
     with Session(options.session) as session:
+        if progress is not None:
+            progress(f"participant {session.guid_prefix} on domain {options.session.domain}")
         tracker = DiscoveryTracker(session, on_event)
         try:
             tracker.run_for(options.duration)
