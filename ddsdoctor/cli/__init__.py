@@ -24,7 +24,7 @@ app = typer.Typer(
 )
 
 # Command modules, in the order `--help` lists them. Each registers itself on `app`.
-COMMAND_MODULES = ("check", "fleet", "durability", "rules")
+COMMAND_MODULES = ("check", "fleet", "scan", "probe", "durability", "rules")
 
 
 def _version(value: bool) -> None:

@@ -21,7 +21,8 @@ Case kinds:
   node's file linted with the node's env, plus the cross-node rules (``run_fleet``). The node
   configs it names live in the same directory under names that do not start with ``pass_`` or
   ``fail_``.
-* ``*.json``: discovery facts in the topology/scan JSON shape (``run_facts``).
+* ``*.json``: discovery facts in the topology/scan JSON shape, or probe results in the
+  probe's JSON shape (a document with a ``probe`` member) (``run_facts``).
 * ``*.jsonl``: a durability protocol timeline (``ddsdoctor durability --timeline``), which may
   include and edit a real lab capture (``run_durability``; see tests/durability/case_timeline.py).
   ``options`` sets the view limits (``timeout_s``, ``slow_s``, ``stuck_s``, ``grace_s``,
@@ -44,6 +45,7 @@ from ddsdoctor.findings import Finding
 from ddsdoctor.fleetcheck import FleetOptions, run_fleet
 from ddsdoctor.host.facts import HostFacts, load_host_facts
 from ddsdoctor.lint import CheckOptions, EnvSpec, run_check
+from ddsdoctor.live.results import report_from_dict
 from ddsdoctor.registry import Subject
 from ddsdoctor.selection import RuleSelection
 from ddsdoctor.settings import Overrides, SettingsResolver
@@ -84,9 +86,12 @@ def run_xml(case: Path, meta: dict[str, Any]) -> list[Finding]:
 
 
 def run_facts(case: Path, meta: dict[str, Any]) -> list[Finding]:
-    """Discovery facts written as JSON (the topology/scan ``participants``/``endpoints``)."""
-    facts = facts_from_dict(json.loads(case.read_text(encoding="utf-8")))
-    return run_rules(Subject.DISCOVERY, facts, RuleSelection(select=("ALL",)))
+    """Discovery facts written as JSON (the topology/scan ``participants``/``endpoints``), or
+    probe results (the probe's ``probe``/``topics``)."""
+    doc = json.loads(case.read_text(encoding="utf-8"))
+    if "probe" in doc:
+        return run_rules(Subject.PROBE, report_from_dict(doc), RuleSelection(select=("ALL",)))
+    return run_rules(Subject.DISCOVERY, facts_from_dict(doc), RuleSelection(select=("ALL",)))
 
 
 def run_fleet_case(case: Path, meta: dict[str, Any]) -> list[Finding]:
