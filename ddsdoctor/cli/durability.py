@@ -16,9 +16,19 @@ from ddsdoctor.cli.common import (
     exit_code_for,
     fail,
     parse_fail_on,
-    split_codes,
     want_color,
     write_output,
+)
+from ddsdoctor.cli.liveopts import (
+    CONFIG_HELP,
+    DOMAIN_HELP,
+    IGNORE_HELP,
+    INTERFACE_HELP,
+    INTERRUPTED,
+    SELECT_HELP,
+    positive,
+    selection,
+    text_width,
 )
 from ddsdoctor.exitcodes import ExitCode
 from ddsdoctor.findings import Severity, Summary
@@ -28,13 +38,11 @@ if TYPE_CHECKING:
     from ddsdoctor.durability.observe import Observation
     from ddsdoctor.durability.view import Limits
 
-INTERRUPTED = 130
-
 
 def _positive(name: str, value: float) -> float:
-    if not value > 0 or math.isinf(value) or math.isnan(value):
-        fail(f"{name} must be a positive number of seconds")
-    return value
+    if math.isinf(value):
+        fail(f"{name} must be a finite number of seconds")
+    return positive(name, value)
 
 
 @app.command()
@@ -49,7 +57,7 @@ def durability(
         None,
         "--domain",
         "-d",
-        help="Join DDS domain N read-only (Cyclone DDS).",
+        help=f"Join this domain read-only (Cyclone DDS): {DOMAIN_HELP}",
         show_default=False,
     ),
     partition: str = typer.Option(
@@ -59,13 +67,8 @@ def durability(
     duration: float = typer.Option(
         None, "--duration", help="Live: seconds to listen [default: 15; with --watch: Ctrl-C]."
     ),
-    config: str = typer.Option(
-        None,
-        "--config",
-        help="Live: Cyclone DDS configuration (file, URI or XML).",
-        show_default=False,
-    ),
-    interface: str = typer.Option(None, "--interface", "-i", help="Live: network interface."),
+    config: str = typer.Option(None, "--config", help=f"Live: {CONFIG_HELP}", show_default=False),
+    interface: str = typer.Option(None, "--interface", "-i", help=f"Live: {INTERFACE_HELP}"),
     fleet: Path | None = typer.Option(
         None, "--fleet", help="Compare with the views FLEET.toml predicts.", show_default=False
     ),
@@ -92,10 +95,8 @@ def durability(
     ),
     fmt: Format = typer.Option(None, "--format", "-f", help=FORMAT_HELP, show_default=False),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the report to FILE."),
-    select: list[str] = typer.Option(
-        None, "--select", help="Rules to run (codes, prefixes, names)."
-    ),
-    ignore: list[str] = typer.Option([], "--ignore", help="Rules to skip."),
+    select: list[str] = typer.Option(None, "--select", help=SELECT_HELP),
+    ignore: list[str] = typer.Option([], "--ignore", help=IGNORE_HELP),
     fail_on: str = typer.Option(None, "--fail-on", help=FAIL_ON_HELP, show_default=False),
     exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even with findings."),
 ) -> None:
@@ -109,7 +110,6 @@ def durability(
     from ddsdoctor.durability.report import view_dict
     from ddsdoctor.durability.view import Limits
     from ddsdoctor.ospl.fleetfile import FleetFileError
-    from ddsdoctor.selection import RuleSelection, SelectorError
 
     sources = [x for x in (pcap, timeline, domain) if x is not None]
     if len(sources) != 1:
@@ -128,12 +128,7 @@ def durability(
             )
         )
     )
-    try:
-        selection = RuleSelection(
-            select=split_codes(select) if select else ("ALL",), ignore=split_codes(ignore)
-        )
-    except SelectorError as exc:
-        fail(str(exc))
+    rules = selection(select, ignore)
     if fleet is not None and not fleet.is_file():
         fail(f"--fleet {fleet}: no such file")
     obs = _observe(
@@ -144,7 +139,7 @@ def durability(
 
         write_output("\n".join(dump(obs)) + "\n", save_timeline)
     try:
-        report = analyze(obs, limits, selection, fleet=fleet)
+        report = analyze(obs, limits, rules, fleet=fleet)
     except FleetFileError as exc:
         fail(str(exc), ExitCode.USAGE)
     findings = report.findings
@@ -155,6 +150,7 @@ def durability(
         exit_code=code,
         extra=view_dict(report.view) if fmt in (Format.JSON, Format.TEXT) else {},
         color=want_color(output) and fmt is Format.TEXT,
+        width=text_width(output),
     )
     if fmt is Format.TEXT:
         from ddsdoctor.report import durability_text
@@ -200,7 +196,7 @@ def _observe(
         obs.partition = partition if partition != "durabilityPartition" else obs.partition
         return obs
     from ddsdoctor.durability.live import LiveOptions, observe_live
-    from ddsdoctor.durability.livesession import LiveError
+    from ddsdoctor.live.session import LiveError
 
     seconds = _positive("--duration", duration) if duration is not None else None
     if seconds is None:

@@ -16,13 +16,14 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from ddsdoctor.durability.cdr import DecodeError
 from ddsdoctor.durability.decode import PARTITION, TOPICS, decode, decode_key
-from ddsdoctor.durability.livesession import Session, SessionOptions
 from ddsdoctor.durability.messages import KeyOnly, Message
 from ddsdoctor.durability.observe import Observation, Observed, ParticipantInfo
+from ddsdoctor.live.session import INSTALL_HINT, LiveError, Session, SessionOptions
 
 log = logging.getLogger(__name__)
 
@@ -66,10 +67,24 @@ def _text(raw: bytes | None) -> str | None:
     return text if text.isprintable() and text.strip() else None
 
 
+def _reader_api() -> Any:
+    """The cyclonedds names for readers, on top of the session's (which has no writer either)."""
+    try:
+        from cyclonedds._clayer import ddspy_take
+        from cyclonedds.sub import DataReader, Subscriber
+        from cyclonedds.topic import Topic
+    except ImportError as exc:
+        raise LiveError(f"cyclonedds is not complete ({exc}): {INSTALL_HINT}") from None
+    return SimpleNamespace(
+        ddspy_take=ddspy_take, DataReader=DataReader, Subscriber=Subscriber, Topic=Topic
+    )
+
+
 class _Observer:
     def __init__(self, session: Session, options: LiveOptions) -> None:
         self.s = session
         self.m = session.dds
+        self.r = _reader_api()
         self.obs = Observation("live", partition=options.partition)
         self.obs.notes = list(NOTES)
         self.readers: list[tuple[str, Any]] = []
@@ -79,7 +94,7 @@ class _Observer:
     def create(self) -> None:
         from ddsdoctor.durability.idl import TYPES
 
-        m, s = self.m, self.s
+        m, r, s = self.m, self.r, self.s
         qos = m.Qos(
             m.Policy.Reliability.BestEffort,
             m.Policy.Durability.Volatile,
@@ -87,11 +102,11 @@ class _Observer:
             m.Policy.DestinationOrder.ByReceptionTimestamp,
         )
         sub = s.own(
-            m.Subscriber(s.participant, qos=m.Qos(m.Policy.Partition([self.obs.partition])))
+            r.Subscriber(s.participant, qos=m.Qos(m.Policy.Partition([self.obs.partition])))
         )
         for name in TOPICS:
-            topic = s.own(m.Topic(s.participant, name, TYPES[name]))
-            self.readers.append((name, s.own(m.DataReader(sub, topic, qos=qos))))
+            topic = s.own(r.Topic(s.participant, name, TYPES[name]))
+            self.readers.append((name, s.own(r.DataReader(sub, topic, qos=qos))))
         self.builtin = s.own(m.BuiltinDataReader(s.participant, m.BuiltinTopicDcpsParticipant))
 
     def writer_guid(self, reader: Any, handle: int, sid: int) -> str:
@@ -109,7 +124,7 @@ class _Observer:
         mask = self.m.SampleState.Any | self.m.ViewState.Any | self.m.InstanceState.Any
         got = 0
         for name, reader in self.readers:
-            ret = self.m.ddspy_take(reader._ref, mask, _BATCH)
+            ret = self.r.ddspy_take(reader._ref, mask, _BATCH)
             if isinstance(ret, int):
                 continue
             for data, info in ret:
@@ -155,7 +170,8 @@ def observe_live(
     ``update`` is called about once a second with the observation so far (``--watch``). With
     an infinite duration, Ctrl-C ends the observation normally.
     """
-    session = Session(SessionOptions(options.domain, options.config, options.interface)).open()
+    opts = SessionOptions(options.domain, options.config, options.interface, "durability")
+    session = Session(opts).open()
     ob = _Observer(session, options)
     try:
         ob.create()

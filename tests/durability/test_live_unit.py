@@ -1,4 +1,4 @@
-"""Live mode without a network: the read-only guarantee, the IDL declarations, the session."""
+"""Live mode without a network: the read-only guarantee, the IDL declarations, a missing Cyclone."""
 
 from __future__ import annotations
 
@@ -9,15 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from ddsdoctor.durability import livesession
 from ddsdoctor.durability.decode import TOPICS, decode
-from ddsdoctor.durability.livesession import LiveError, config_uri
-from ddsdoctor.exitcodes import ExitCode
 from tests.conftest import ROOT
 from tests.durability import lab
 from tests.durability.cdr_encode import encode
 
-LIVE_MODULES = ["live.py", "livesession.py", "idl.py"]
+LIVE_MODULES = ["live.py", "idl.py"]
 
 
 def test_no_code_path_creates_a_writer_or_publisher() -> None:
@@ -59,28 +56,6 @@ def test_null_strings_survive_cyclone_deserialization() -> None:
     req = next(r for r in lab.raw_samples() if r.topic == "d_sampleRequest")
     obj = idl.TYPES["d_sampleRequest"].deserialize(req.payload)
     assert list(obj.filter) == []  # OpenSplice's NULL string, length 0
-
-
-def test_config_uri() -> None:
-    assert config_uri(None, None, {}) is None
-    assert config_uri("<CycloneDDS/>", None, {}) == "<CycloneDDS/>"
-    env = {"CYCLONEDDS_URI": "file:///etc/cyclone.xml"}
-    both = config_uri(None, "lo", env)
-    assert both is not None and both.startswith("file:///etc/cyclone.xml,<CycloneDDS>")
-    assert 'multicast="true"' in both
-    with pytest.raises(LiveError) as exc:
-        config_uri("/nonexistent.xml", None, {})
-    assert exc.value.code is ExitCode.USAGE
-    with pytest.raises(LiveError, match="not an interface name"):
-        livesession.interface_xml("eth0<x>")
-    with pytest.raises(LiveError, match="no network interface"):
-        livesession.interface_xml("nosuchif0")
-
-
-def test_bad_domain_is_a_usage_error() -> None:
-    with pytest.raises(LiveError) as exc:
-        livesession.Session(livesession.SessionOptions(domain=500))
-    assert exc.value.code is ExitCode.USAGE
 
 
 def test_missing_cyclonedds_exits_3(tmp_path: Path) -> None:
