@@ -62,13 +62,17 @@ def system_ids(obs: Observation) -> dict[str, int]:
     return out
 
 
+def _same_node(system_id: int | None, prefix: str, sid: int) -> bool:
+    """A participant of the same OpenSplice process or node: same systemId (GUID word 0).
+
+    Live, the vendor is unknown, so the prefix's first word stands in for the systemId.
+    """
+    return system_id == sid or (system_id is None and prefix[:8] == f"{sid:08x}")
+
+
 def _host_ip(obs: Observation, sid: int, writers: set[str]) -> tuple[str | None, str | None]:
     mine = [obs.participants[w] for w in sorted(writers) if w in obs.participants]
-    same = [
-        p
-        for p in obs.participants.values()
-        if p.system_id == sid or (p.system_id is None and p.prefix[:8] == f"{sid:08x}")
-    ]
+    same = [p for p in obs.participants.values() if _same_node(p.system_id, p.prefix, sid)]
     host = next((p.host for p in [*mine, *same] if p.host), None)
     ip = next((p.ip for p in [*mine, *same] if p.ip), None)
     return host, ip
@@ -99,7 +103,7 @@ def _fellow(obs: Observation, acc: _Acc, limits: Limits) -> Fellow:
             p.gone_at
             for p in obs.participants.values()
             if p.gone_at is not None
-            and (p.system_id == acc.sid or p.prefix in acc.writers)
+            and (p.prefix in acc.writers or _same_node(p.system_id, p.prefix, acc.sid))
             and last <= p.gone_at <= last + limits.heartbeat_s
         ]
         if gone:

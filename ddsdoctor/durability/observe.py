@@ -68,13 +68,3 @@ class Observation:
     """Why the capture could not be read to its end (truncated, corrupt), else None."""
     notes: list[str] = field(default_factory=list)
     """What the source could not know (late start, event-driven topics)."""
-
-    def hosts_by_system_id(self) -> dict[int, tuple[str | None, str | None]]:
-        """systemId -> (host, ip) from every participant that shares it."""
-        out: dict[int, tuple[str | None, str | None]] = {}
-        for p in self.participants.values():
-            if p.system_id is None:
-                continue
-            host, ip = out.get(p.system_id, (None, None))
-            out[p.system_id] = (host or p.host, ip or p.ip)
-        return out

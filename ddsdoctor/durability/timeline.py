@@ -20,6 +20,7 @@ import dataclasses
 import enum
 import functools
 import json
+import math
 import types
 import typing
 from collections.abc import Iterable
@@ -258,7 +259,7 @@ def load(lines: Iterable[str], source: str = "timeline") -> Observation:
                 _header(obs, item["observation"])
             else:
                 _event(obs, item, states, f"line {n}")
-        except (KeyError, TypeError, ValueError, IndexError) as exc:
+        except (LookupError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
             if isinstance(exc, TimelineError):
                 raise
             raise TimelineError(f"line {n}: {type(exc).__name__}: {exc}") from None
@@ -271,12 +272,25 @@ def load(lines: Iterable[str], source: str = "timeline") -> Observation:
 
 def _header(obs: Observation, head: dict[str, Any]) -> None:
     obs.source = str(head.get("source", obs.source))
-    obs.start, obs.end = head.get("start"), head.get("end")
+    obs.start, obs.end = _when(head.get("start")), _when(head.get("end"))
     obs.partition = str(head.get("partition", obs.partition))
     obs.notes = [str(x) for x in head.get("notes", [])]
     obs.capture_problem = head.get("capture_problem")
     for prefix, p in head.get("participants", {}).items():
-        obs.participants[prefix] = ParticipantInfo(prefix, **p)
+        info = ParticipantInfo(str(prefix), **p)
+        for name in ("lease_s", "gone_at"):
+            setattr(info, name, _when(getattr(info, name)))
+        if info.system_id is not None and not isinstance(info.system_id, int):
+            raise TimelineError(f"participant {prefix}: system_id must be an integer")
+        obs.participants[info.prefix] = info
+
+
+def _when(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise TimelineError(f"observation start/end must be a time in seconds, not {value!r}")
+    return float(value)
 
 
 def _event(obs: Observation, item: dict[str, Any], states: dict[str, str], what: str) -> None:
@@ -288,9 +302,13 @@ def _event(obs: Observation, item: dict[str, Any], states: dict[str, str], what:
         sid = int(writer[:8], 16)
     data = item.get("msg", {})
     t0 = float(item["t"])
+    if not math.isfinite(t0):
+        raise TimelineError(f"{what}: time {t0} is not finite")
     every, until = item.get("every"), item.get("until")
     times = [t0]
     if every is not None:
+        if not float(every) > 0:
+            raise TimelineError(f"{what}: 'every' must be > 0")
         count = int((float(until or t0) - t0) / float(every)) + 1
         if not 0 < count <= MAX_REPEAT:
             raise TimelineError(f"{what}: 'every' repeats {count} times")

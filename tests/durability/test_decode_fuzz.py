@@ -74,3 +74,62 @@ def test_damaged_lab_capture_never_raises(data: st.DataObject) -> None:
         path = Path(tmp) / "damaged.pcap"
         path.write_bytes(bytes(buf))
         build_view(observe_capture(path))
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(_TOPICS),
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "to",
+                "from",
+                "sender_state",
+                "name",
+                "master",
+                "body",
+                "addressees",
+                "entries",
+                "partition",
+                "quality",
+                "extensions",
+                "seq",
+                "key",
+            ]
+        ),
+        _json,
+        max_size=5,
+    ),
+    _json,
+)
+def test_timeline_lines_raise_only_timeline_error(topic: str, msg: dict, t: object) -> None:
+    import json
+
+    from ddsdoctor.durability.analyze import analyze
+    from ddsdoctor.durability.timeline import TimelineError, load
+    from ddsdoctor.durability.view import Limits
+    from ddsdoctor.selection import RuleSelection
+
+    for line in (
+        {"t": 1.0, "writer": 5, "topic": topic, "msg": msg},
+        {"t": t, "writer": 5, "topic": topic},
+        {"t": 1.0, "writer": t, "topic": topic, "every": t, "until": 3},
+        msg,
+        {"observation": msg},
+        {"observation": {"participants": {"00": msg}}},
+    ):
+        try:
+            obs = load([json.dumps(line)])
+        except TimelineError:
+            continue
+        report = analyze(obs, Limits(), RuleSelection(select=("ALL",)))
+        assert not [f for f in report.findings if f.code == "DD009"]  # no rule crashed
