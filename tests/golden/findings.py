@@ -72,9 +72,7 @@ def collect(corpus: Path) -> dict[str, Any]:
     with _cwd(corpus):
         paths = [Path(f) for f in FOLDERS if (corpus / f).is_dir()]
         for label, env in envs.items():
-            options = CheckOptions(
-                paths=paths, env=env, resolver=SettingsResolver(isolated=True)
-            )
+            options = CheckOptions(paths=paths, env=env, resolver=SettingsResolver(isolated=True))
             report = run_check(options)
             out[label] = {
                 "files": report.files,
