@@ -143,11 +143,11 @@ def collect_files(options: CheckOptions) -> list[Path]:
                     if name.lower().endswith(".xml"):
                         p = Path(dirpath) / name
                         s = options.resolver.for_path(p)
-                        if not _excluded(p, s.exclude, s.base_dir()):
+                        if not (s.exclude and _excluded(p, s.exclude, s.base_dir())):
                             files.append(p)
         else:
             s = options.resolver.for_path(given)
-            if options.force_exclude and _excluded(given, s.exclude, s.base_dir()):
+            if options.force_exclude and s.exclude and _excluded(given, s.exclude, s.base_dir()):
                 continue
             files.append(given)
     out = []
