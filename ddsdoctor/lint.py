@@ -86,6 +86,7 @@ def _analyze_ospl(
         locate=doc.locate,
         enrich=doc.expansion_evidence,
         path=xml.path,
+        present=xml.tags(),
     )
 
 

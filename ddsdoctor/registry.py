@@ -72,6 +72,10 @@ class Rule:
     func: RuleFunc | None = None
     default_enabled: bool = True
     tags: tuple[str, ...] = ()
+    # Element tags the rule looks at: it can only report when the document holds one of them.
+    # The engine skips it otherwise (a check runs ~100 rules per file; most sections are absent).
+    # Empty: the rule always runs. A trigger must be a necessary condition, never a guess.
+    needs: frozenset[str] = frozenset()
 
     @property
     def summary(self) -> str:
@@ -193,8 +197,13 @@ def rule(
     *,
     default_enabled: bool = True,
     tags: tuple[str, ...] = (),
+    needs: tuple[str, ...] = (),
 ) -> Callable[[RuleFunc], RuleFunc]:
-    """Register a rule function. Its docstring is its documentation."""
+    """Register a rule function. Its docstring is its documentation.
+
+    ``needs``: element tags of which at least one must occur in the document for the rule to
+    find anything (e.g. ``("DurabilityService",)``); the engine skips the rule otherwise.
+    """
 
     def decorate(func: RuleFunc) -> RuleFunc:
         REGISTRY.add(
@@ -207,6 +216,7 @@ def rule(
                 func=func,
                 default_enabled=default_enabled,
                 tags=tags,
+                needs=frozenset(needs),
             )
         )
         return func

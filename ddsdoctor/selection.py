@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from ddsdoctor.findings import Severity
-from ddsdoctor.registry import REGISTRY, Rule
+from ddsdoctor.registry import REGISTRY, Rule, Subject
 
 
 class SelectorError(ValueError):
@@ -54,6 +54,9 @@ class RuleSelection:
     _memo: dict[tuple[str, str | None], bool] = field(
         default_factory=dict, compare=False, hash=False, repr=False
     )
+    _lists: dict[tuple[Subject, str | None], list[Rule]] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     def all_selectors(self) -> list[str]:
         out = list(self.select or ()) + list(self.extend_select) + list(self.ignore)
@@ -68,6 +71,16 @@ class RuleSelection:
         if hit is None:
             hit = self._memo[key] = self._decide(r, path)
         return hit
+
+    def rules_for(self, subject: Subject, path: str | None = None) -> list[Rule]:
+        """The enabled, runnable rules for a subject (and file), in code order; computed once
+        per selection unless per-file ignores make the list depend on the path."""
+        key = (subject, path if self.per_file_ignores else None)
+        rules = self._lists.get(key)
+        if rules is None:
+            rules = [r for r in REGISTRY.for_subject(subject) if self.enabled(r, path)]
+            self._lists[key] = rules
+        return rules
 
     def _decide(self, r: Rule, path: str | None) -> bool:
         best_pos = 0

@@ -57,6 +57,7 @@ class XmlDocument:
         self.tree = root.getroottree()
         self._index: dict[Any, int] | None = None
         self._elements: list[Any] | None = None
+        self._tags: frozenset[str] | None = None
         self._starts: list[int] = []
 
     def elements(self) -> list[Any]:
@@ -67,6 +68,12 @@ class XmlDocument:
         if self._elements is None:
             self._elements = list(self.root.iter(etree.Element))
         return self._elements
+
+    def tags(self) -> frozenset[str]:
+        """Every element name in the document: the engine skips rules whose elements are absent."""
+        if self._tags is None:
+            self._tags = frozenset([el.tag for el in self.elements()])
+        return self._tags
 
     # -- positions -------------------------------------------------------------------------
     # Computed only when a finding needs one: most files produce few findings, and the check

@@ -85,7 +85,13 @@ def suspicious_size(n: int, single_process: bool) -> str | None:
     return None
 
 
-@rule("DD430", "durability.database-size-suspicious", Severity.WARNING, Subject.OSPL)
+@rule(
+    "DD430",
+    "durability.database-size-suspicious",
+    Severity.WARNING,
+    Subject.OSPL,
+    needs=("Database",),
+)
 def database_size_suspicious(doc: OsplDocument) -> Iterator[Hit]:
     """``Domain/Database/Size`` looks like a typo: too small, not a round size, or 10x off.
 
@@ -117,7 +123,14 @@ def database_size_suspicious(doc: OsplDocument) -> Iterator[Hit]:
             )
 
 
-@rule("DD431", "durability.database-size", Severity.INFO, Subject.OSPL, default_enabled=False)
+@rule(
+    "DD431",
+    "durability.database-size",
+    Severity.INFO,
+    Subject.OSPL,
+    default_enabled=False,
+    needs=("Database",),
+)
 def database_size(doc: OsplDocument) -> Iterator[Hit]:
     """The shared-memory database size, in human units (off by default).
 

@@ -43,7 +43,13 @@ def _discovery(doc: OsplDocument, cfg: DurabilityConfig) -> tuple[Any, float]:
     return found[0], min(60.0, max(0.1, found[1]))
 
 
-@rule("DD420", "durability.initial-discovery-too-short", Severity.WARNING, Subject.OSPL)
+@rule(
+    "DD420",
+    "durability.initial-discovery-too-short",
+    Severity.WARNING,
+    Subject.OSPL,
+    needs=("InitialDiscoveryPeriod",),
+)
 def initial_discovery_too_short(doc: OsplDocument) -> Iterator[Hit]:
     """``InitialDiscoveryPeriod`` is too short to hear from fellows before master selection.
 
@@ -77,7 +83,13 @@ def initial_discovery_too_short(doc: OsplDocument) -> Iterator[Hit]:
             )
 
 
-@rule("DD421", "durability.wait-for-attachment-short", Severity.WARNING, Subject.OSPL)
+@rule(
+    "DD421",
+    "durability.wait-for-attachment-short",
+    Severity.WARNING,
+    Subject.OSPL,
+    needs=("WaitForAttachment",),
+)
 def wait_for_attachment_short(doc: OsplDocument) -> Iterator[Hit]:
     """``WaitForAttachment maxWaitCount`` gives the networking service under a second.
 
@@ -108,7 +120,13 @@ def wait_for_attachment_short(doc: OsplDocument) -> Iterator[Hit]:
             )
 
 
-@rule("DD422", "durability.time-to-wait-for-aligner", Severity.WARNING, Subject.OSPL)
+@rule(
+    "DD422",
+    "durability.time-to-wait-for-aligner",
+    Severity.WARNING,
+    Subject.OSPL,
+    needs=("TimeToWaitForAligner",),
+)
 def time_to_wait_for_aligner(doc: OsplDocument) -> Iterator[Hit]:
     """``TimeToWaitForAligner`` is neither 0.0 nor 1.0; OpenSplice uses 1.0 (wait forever).
 
@@ -142,7 +160,9 @@ _LEASES = (
 )
 
 
-@rule("DD423", "durability.heartbeat-settings", Severity.WARNING, Subject.OSPL)
+@rule(
+    "DD423", "durability.heartbeat-settings", Severity.WARNING, Subject.OSPL, needs=("ExpiryTime",)
+)
 def heartbeat_settings(doc: OsplDocument) -> Iterator[Hit]:
     """Heartbeat ``update_factor`` so high, or ExpiryTime so short, that one late beat expires.
 
@@ -200,7 +220,7 @@ def heartbeat_settings(doc: OsplDocument) -> Iterator[Hit]:
                 )
 
 
-@rule("DD424", "durability.startup-delay", Severity.INFO, Subject.OSPL)
+@rule("DD424", "durability.startup-delay", Severity.INFO, Subject.OSPL, needs=("SingleProcess",))
 def startup_delay(doc: OsplDocument) -> Iterator[Hit]:
     """In single-process mode every application waits this long before historical data.
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ddsdoctor.findings import Severity
-from ddsdoctor.ospl.ddsi import DEFAULT_MAX_AUTO_INDEX, ddsi_configs
+from ddsdoctor.ospl.ddsi import DDSI_TAGS, DEFAULT_MAX_AUTO_INDEX, ddsi_configs
 from ddsdoctor.ospl.load import OsplDocument
 from ddsdoctor.registry import Hit, Subject, rule
 
@@ -24,7 +24,7 @@ def inet_addr(text: str) -> str | None:
         return None
 
 
-@rule("DD101", "network.cidr-interface-address", Severity.ERROR, Subject.OSPL)
+@rule("DD101", "network.cidr-interface-address", Severity.ERROR, Subject.OSPL, needs=DDSI_TAGS)
 def cidr_interface_address(doc: OsplDocument) -> Iterator[Hit]:
     """``NetworkInterfaceAddress`` is written in CIDR notation, which DDSI2 does not accept.
 
@@ -52,7 +52,7 @@ def cidr_interface_address(doc: OsplDocument) -> Iterator[Hit]:
             )
 
 
-@rule("DD102", "network.ambiguous-address", Severity.WARNING, Subject.OSPL)
+@rule("DD102", "network.ambiguous-address", Severity.WARNING, Subject.OSPL, needs=DDSI_TAGS)
 def ambiguous_address(doc: OsplDocument) -> Iterator[Hit]:
     """An address is read by ``inet_addr`` differently from what it looks like.
 
@@ -88,7 +88,7 @@ def ambiguous_address(doc: OsplDocument) -> Iterator[Hit]:
                 )
 
 
-@rule("DD103", "network.multicast-off-no-peers", Severity.ERROR, Subject.OSPL)
+@rule("DD103", "network.multicast-off-no-peers", Severity.ERROR, Subject.OSPL, needs=DDSI_TAGS)
 def multicast_off_no_peers(doc: OsplDocument) -> Iterator[Hit]:
     """Multicast is disabled (``AllowMulticast=false`` or TCP) and no Peers are configured.
 
@@ -128,7 +128,13 @@ def multicast_off_no_peers(doc: OsplDocument) -> Iterator[Hit]:
         )
 
 
-@rule("DD104", "network.participant-index-limit", Severity.WARNING, Subject.OSPL)
+@rule(
+    "DD104",
+    "network.participant-index-limit",
+    Severity.WARNING,
+    Subject.OSPL,
+    needs=("SingleProcess",),
+)
 def participant_index_limit(doc: OsplDocument) -> Iterator[Hit]:
     """In single-process mode the participant index limits OpenSplice processes per host.
 

@@ -19,7 +19,7 @@ from ddsdoctor.host.select import (
     choose_auto,
     choose_explicit,
 )
-from ddsdoctor.ospl.ddsi import DdsiConfig, ddsi_configs
+from ddsdoctor.ospl.ddsi import DDSI_TAGS, DdsiConfig, ddsi_configs
 from ddsdoctor.ospl.load import OsplDocument
 from ddsdoctor.registry import Hit, Subject, rule
 
@@ -71,7 +71,7 @@ def _hit(
     )
 
 
-@rule("DD110", "network.interface-missing", Severity.ERROR, Subject.OSPL)
+@rule("DD110", "network.interface-missing", Severity.ERROR, Subject.OSPL, needs=DDSI_TAGS)
 def interface_missing(doc: OsplDocument) -> Iterator[Hit]:
     """``NetworkInterfaceAddress`` names an interface this host does not have.
 
@@ -104,7 +104,7 @@ def interface_missing(doc: OsplDocument) -> Iterator[Hit]:
         )
 
 
-@rule("DD111", "network.interface-down", Severity.ERROR, Subject.OSPL)
+@rule("DD111", "network.interface-down", Severity.ERROR, Subject.OSPL, needs=DDSI_TAGS)
 def interface_down(doc: OsplDocument) -> Iterator[Hit]:
     """``NetworkInterfaceAddress`` selects an interface that is down on this host.
 
@@ -127,7 +127,7 @@ def interface_down(doc: OsplDocument) -> Iterator[Hit]:
             )
 
 
-@rule("DD112", "network.interface-no-multicast", Severity.WARNING, Subject.OSPL)
+@rule("DD112", "network.interface-no-multicast", Severity.WARNING, Subject.OSPL, needs=DDSI_TAGS)
 def interface_no_multicast(doc: OsplDocument) -> Iterator[Hit]:
     """The interface DDSI2 will use cannot do multicast, but discovery relies on it.
 
@@ -171,7 +171,7 @@ def interface_no_multicast(doc: OsplDocument) -> Iterator[Hit]:
         )
 
 
-@rule("DD113", "network.address-not-on-host", Severity.ERROR, Subject.OSPL)
+@rule("DD113", "network.address-not-on-host", Severity.ERROR, Subject.OSPL, needs=DDSI_TAGS)
 def address_not_on_host(doc: OsplDocument) -> Iterator[Hit]:
     """``NetworkInterfaceAddress`` is an address that is on no interface of this host.
 
@@ -198,7 +198,7 @@ def address_not_on_host(doc: OsplDocument) -> Iterator[Hit]:
             )
 
 
-@rule("DD114", "network.network-part-match", Severity.INFO, Subject.OSPL)
+@rule("DD114", "network.network-part-match", Severity.INFO, Subject.OSPL, needs=DDSI_TAGS)
 def network_part_match(doc: OsplDocument) -> Iterator[Hit]:
     """``NetworkInterfaceAddress`` selects an interface by its network part.
 
@@ -219,7 +219,7 @@ def network_part_match(doc: OsplDocument) -> Iterator[Hit]:
             )
 
 
-@rule("DD115", "network.auto-arbitrary", Severity.WARNING, Subject.OSPL)
+@rule("DD115", "network.auto-arbitrary", Severity.WARNING, Subject.OSPL, needs=DDSI_TAGS)
 def auto_arbitrary(doc: OsplDocument) -> Iterator[Hit]:
     """AUTO interface selection is arbitrary on this host: several interfaces rank equally.
 
@@ -249,7 +249,7 @@ def auto_arbitrary(doc: OsplDocument) -> Iterator[Hit]:
             )
 
 
-@rule("DD116", "network.auto-selection", Severity.INFO, Subject.OSPL)
+@rule("DD116", "network.auto-selection", Severity.INFO, Subject.OSPL, needs=DDSI_TAGS)
 def auto_selection(doc: OsplDocument) -> Iterator[Hit]:
     """Which interface AUTO selects on this host (a warning when only loopback is left).
 
