@@ -104,6 +104,8 @@ class RuleSelection:
         return out
 
     def severity_for(self, r: Rule, hit_severity: Severity | None = None) -> Severity:
+        if not self.severity:
+            return hit_severity or r.severity
         best, chosen = 0, None
         for selector, sev in self.severity.items():
             spec = _specificity(selector, r)

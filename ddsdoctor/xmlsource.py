@@ -8,7 +8,6 @@ tokenizer over the source that is run only when a finding needs a position.
 
 from __future__ import annotations
 
-import bisect
 import os
 import re
 import stat
@@ -43,6 +42,9 @@ _OPAQUE = re.compile(
     r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<!DOCTYPE(?:[^\[>]*\[.*?\])?[^>]*>", re.DOTALL
 )
 _START = re.compile(r"<[^\s/>!?]")
+_TOKEN = re.compile(_OPAQUE.pattern + "|" + _START.pattern, re.DOTALL)
+# The rest of a start tag up to its '>' (quoted attribute values may hold '>').
+_TAG_REST = re.compile(r"""(?:[^>"']++|"[^"]*+"|'[^']*+')*+>""")  # possessive: linear
 _ATTR = re.compile(r"""([^\s=/>]+)\s*=\s*("[^"]*"|'[^']*')""")
 
 
@@ -79,20 +81,9 @@ class XmlDocument:
     # Computed only when a finding needs one: most files produce few findings, and the check
     # must stay within a small factor of a bare parse.
     def _scan(self) -> None:
-        text = self.text
-        opaque = [(m.start(), m.end()) for m in _OPAQUE.finditer(text)]
-        if opaque:
-            ends = [e for _, e in opaque]
-            starts = []
-            for m in _START.finditer(text):
-                pos = m.start()
-                i = bisect.bisect_right(ends, pos)
-                if i < len(opaque) and opaque[i][0] <= pos:
-                    continue  # inside a comment, CDATA section or processing instruction
-                starts.append(pos)
-            self._starts = starts
-        else:
-            self._starts = [m.start() for m in _START.finditer(text)]
+        # One pass: an opaque construct is consumed whole, so a '<' inside it never counts.
+        # A start tag's match is exactly two characters; every opaque match is longer.
+        self._starts = [m.start() for m in _TOKEN.finditer(self.text) if m.end() - m.start() == 2]
         self._index = {el: i for i, el in enumerate(self.elements())}
 
     def line_col(self, offset: int) -> tuple[int, int]:
@@ -185,19 +176,8 @@ class XmlDocument:
 
 def _tag_end(text: str, pos: int) -> int:
     """Offset just past the '>' that closes a start tag, skipping quoted attribute values."""
-    n = len(text)
-    quote = ""
-    while pos < n:
-        ch = text[pos]
-        if quote:
-            if ch == quote:
-                quote = ""
-        elif ch in "\"'":
-            quote = ch
-        elif ch == ">":
-            return pos + 1
-        pos += 1
-    return n
+    m = _TAG_REST.match(text, pos)
+    return m.end() if m else len(text)
 
 
 @dataclass(slots=True)

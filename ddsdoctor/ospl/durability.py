@@ -9,7 +9,6 @@ both build on this model.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -91,18 +90,16 @@ class DurabilityConfig:
         return next((ns for ns in self.namespaces if ns.name == name), None)
 
 
-_CACHE: weakref.WeakKeyDictionary[OsplDocument, list[DurabilityConfig]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
 def durability_configs(doc: OsplDocument) -> list[DurabilityConfig]:
-    """Every DurabilityService section an enabled Domain/Service runs, parsed."""
-    cached = _CACHE.get(doc)
+    """Every DurabilityService section an enabled Domain/Service runs, parsed (once)."""
+    cached: list[DurabilityConfig] | None = doc.memo.get(_MEMO)
     if cached is None:
         cached = [_parse(doc, el) for el in active_sections(doc, "DurabilityService")]
-        _CACHE[doc] = cached
+        doc.memo[_MEMO] = cached
     return cached
+
+
+_MEMO = "durability_configs"
 
 
 def role_of(doc: OsplDocument) -> str:

@@ -14,15 +14,12 @@ something checks it.
 from __future__ import annotations
 
 import functools
-import weakref
 from typing import Any
 
 from ddsdoctor.ospl import checks, runtime
 from ddsdoctor.ospl.issues import SEMANTIC_ELEMENT_NAMES, SEMANTIC_VALUES, Found, Issue
 from ddsdoctor.ospl.load import OsplDocument
 from ddsdoctor.ospl.schema import Kind, Metaconfig, Spec, metaconfig
-
-_CACHE: weakref.WeakKeyDictionary[OsplDocument, list[Found]] = weakref.WeakKeyDictionary()
 
 
 class _Item:
@@ -74,15 +71,25 @@ def _root() -> _Node:
 
 def analyse(doc: OsplDocument) -> list[Found]:
     """Every issue in the document, computed once per document."""
-    found = _CACHE.get(doc)
+    found: list[Found] | None = doc.memo.get(_MEMO)
     if found is None:
-        found = _Walk(doc, metaconfig()).run()
-        _CACHE[doc] = found
+        found = doc.memo[_MEMO] = _Walk(doc, metaconfig()).run()
     return found
 
 
 def of(doc: OsplDocument, issue: Issue) -> list[Found]:
-    return [f for f in analyse(doc) if f.issue is issue]
+    """The issues of one kind, in document order (a dozen rules each ask for one kind)."""
+    by_issue: dict[Issue, list[Found]] | None = doc.memo.get(_MEMO_BY_ISSUE)
+    if by_issue is None:
+        by_issue = {}
+        for f in analyse(doc):
+            by_issue.setdefault(f.issue, []).append(f)
+        doc.memo[_MEMO_BY_ISSUE] = by_issue
+    return by_issue.get(issue, [])
+
+
+_MEMO = "schema_walk"
+_MEMO_BY_ISSUE = "schema_walk_by_issue"
 
 
 def section_schemas(doc: OsplDocument, model: Metaconfig) -> dict[Any, Spec]:
