@@ -118,7 +118,7 @@ class OsplDocument:
     # vast majority) are answered from the tree without building an Expansion.
     def value(self, el: Any) -> str | None:
         """Element text after expansion, trimmed as OpenSplice trims it; None if absent/fatal."""
-        raw = el.text
+        raw: str | None = el.text
         if raw is not None and "${" not in raw and not len(el):
             return raw.strip()
         exp = self.expansion(el)
@@ -128,7 +128,7 @@ class OsplDocument:
 
     def attr(self, el: Any, name: str) -> str | None:
         """Attribute value after expansion (not trimmed, as in OpenSplice); None if absent."""
-        raw = el.get(name)
+        raw: str | None = el.get(name)
         if raw is None or "${" not in raw:
             return raw
         exp = self.expansion(el, name)
