@@ -22,6 +22,7 @@ from ddsdoctor.ospl.load import OsplDocument
 from ddsdoctor.ospl.schema import Kind, Metaconfig, Spec, metaconfig
 
 _MEMO_LIMIT = 4096  # values remembered per item: fleets repeat their values
+_UNSEEN: checks.Problem = (Issue.INVALID_VALUE, "not checked yet")  # a memo miss
 
 
 class _Item:
@@ -208,7 +209,9 @@ class _Walk:
                         else:
                             value = text.strip()
                         # a value this item's check already passed, and no runtime hook
-                        if value is not None and (cnode.hook or cnode.memo.get(value, 1)):
+                        if value is not None and (
+                            cnode.hook is not None or cnode.memo.get(value, _UNSEEN) is not None
+                        ):
                             self._value(child, cnode, value, None)
                 continue
             self._visit(child, cnode, commercial, None)
