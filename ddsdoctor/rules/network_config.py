@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,6 +17,8 @@ _NUMERIC = re.compile(r"^(0[xX][0-9A-Fa-f]+|[0-9]+)(\.(0[xX][0-9A-Fa-f]+|[0-9]+)
 
 def inet_addr(text: str) -> str | None:
     """What C's ``inet_addr`` makes of ``text`` (short and octal forms included), or None."""
+    import socket  # here: few files hold numeric addresses, every check would pay the import
+
     try:
         return socket.inet_ntoa(socket.inet_aton(text))
     except (OSError, ValueError):
