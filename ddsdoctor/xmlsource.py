@@ -14,7 +14,7 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from lxml import etree
 
@@ -46,6 +46,14 @@ _TOKEN = re.compile(_OPAQUE.pattern + "|" + _START.pattern, re.DOTALL)
 # The rest of a start tag up to its '>' (quoted attribute values may hold '>').
 _TAG_REST = re.compile(r"""(?:[^>"']++|"[^"]*+"|'[^']*+')*+>""")  # possessive: linear
 _ATTR = re.compile(r"""([^\s=/>]+)\s*=\s*("[^"]*"|'[^']*')""")
+
+
+class SourceLines(Protocol):
+    """What renderers need of a checked file: its source lines, for carets."""
+
+    path: str
+
+    def line_text(self, line: int) -> str: ...
 
 
 class XmlDocument:
@@ -296,11 +304,16 @@ def _decode(data: bytes, root: Any) -> str:
         return data.decode("utf-8", errors="replace")
 
 
-def load_xml(path: Path, display: str | None = None, max_bytes: int = MAX_BYTES) -> LoadResult:
+def load_xml(
+    path: Path, display: str | None = None, max_bytes: int = MAX_BYTES, data: bytes | None = None
+) -> LoadResult:
+    """Read (unless ``data`` holds the file's bytes already) and parse one file safely."""
     display = display or path.as_posix()
-    data = read_bytes(path, display, max_bytes)
-    if isinstance(data, Finding):
-        return LoadResult(None, [data])
+    if data is None:
+        read = read_bytes(path, display, max_bytes)
+        if isinstance(read, Finding):
+            return LoadResult(None, [read])
+        data = read
     if path.suffix.lower() != ".xml" and not _looks_like_xml(data):
         # A YAML manifest, a pcap or a README passed explicitly: not a configuration at all,
         # which is worth saying but is not an error in the file.
