@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 
 from ddsdoctor import cache as cache_mod
 from ddsdoctor.cache import CachedSource, ResultCache, env_key
+from ddsdoctor.cli import main
 from ddsdoctor.lint import CheckOptions, EnvSpec, run_check
 from ddsdoctor.report.json_ import finding_dict
 from ddsdoctor.settings import Overrides, SettingsResolver
@@ -123,6 +125,28 @@ def test_env_key_reads_references_off_the_bytes() -> None:
     declared = b'<?xml version="1.0" encoding="EBCDIC-CP-US"?><X/>'
     assert b"HOME" in env_key(declared, env)
     assert env_key(b'<?xml version="1.0" encoding="UTF-8"?><X/>', env) == b""
+
+
+def test_cli_text_output_is_the_same_from_the_cache(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DDSDOCTOR_NO_CACHE")
+    monkeypatch.setenv("DDSDOCTOR_CACHE_DIR", str(tmp_path / "c"))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.xml").write_text(BAD)
+    outputs = []
+    for extra in ([], [], ["--no-cache"]):
+        assert main(["check", "--no-env", "--isolated", *extra, "a.xml"]) == 1
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert "<Bogus/>" in outputs[1] and "^" in outputs[1]  # source line and caret from the cache
+    assert len(list((tmp_path / "c").glob("v*/*"))) == 1
+    assert main(["check", "--no-env", "--isolated", "-f", "json", "a.xml"]) == 1
+    assert json.loads(capsys.readouterr().out)["summary"]["errors"] >= 1
+    monkeypatch.setenv("DDSDOCTOR_NO_CACHE", "1")
+    other = tmp_path / "other"
+    assert main(["check", "--no-env", "--isolated", "--cache-dir", str(other), "a.xml"]) == 1
+    assert not other.exists()
 
 
 def test_cached_source_lines() -> None:
