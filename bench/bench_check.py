@@ -22,8 +22,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
+import importlib.util
 import os
 import pstats
+import resource
 import subprocess
 import sys
 import tempfile
@@ -39,6 +41,9 @@ sys.path.insert(0, str(ROOT))
 
 from ddsdoctor.lint import CheckOptions, EnvSpec, run_check  # noqa: E402
 from ddsdoctor.settings import SettingsResolver  # noqa: E402
+
+# The result cache (ddsdoctor/cache.py); absent before it was added, so the bench runs on both.
+HAVE_CACHE = importlib.util.find_spec("ddsdoctor.cache") is not None
 
 TARGET = 4.0
 SMALL = ROOT / "configs" / "good" / "ospl-single-process.xml"
@@ -84,12 +89,20 @@ def warm(files: list[Path], corpus: Path, repeat: int) -> None:
     for options in runs.values():
         run_check(options)  # imports, rule registry, metaconfig model
     parse_all(files)
-    checks = [lambda o=o: run_check(o) for o in runs.values()]  # type: ignore[misc]
-    times = interleaved(repeat, lambda: parse_all(files), *checks)
-    print(f"  lxml parse          : {ms(times[0])}")
-    for (label, options), t in zip(runs.items(), times[1:], strict=True):
-        n = len(run_check(options).findings)
-        print(f"  check {label:<13} : {ms(t)}  {verdict(t / times[0])}  ({n} findings)")
+    with tempfile.TemporaryDirectory(prefix="ddsdoctor-bench-cache-") as directory:
+        if HAVE_CACHE:
+            from ddsdoctor.cache import ResultCache
+
+            cached = options_for([corpus], EnvSpec(inherit=False))
+            cached.cache = ResultCache(Path(directory))
+            runs["--no-env, cache warm"] = cached
+            run_check(cached)  # fills the cache
+        checks = [lambda o=o: run_check(o) for o in runs.values()]
+        times = interleaved(repeat, lambda: parse_all(files), *checks)
+        print(f"  lxml parse                 : {ms(times[0])}")
+        for (label, options), t in zip(runs.items(), times[1:], strict=True):
+            n = len(run_check(options).findings)
+            print(f"  check {label:<20} : {ms(t)}  {verdict(t / times[0])}  ({n} findings)")
 
 
 def phases(corpus: Path, repeat: int) -> None:
@@ -170,69 +183,100 @@ from ddsdoctor.settings import SettingsResolver
 t1 = time.perf_counter()
 o = CheckOptions(paths=[Path({corpus!r})], env=EnvSpec(inherit=False),
                  resolver=SettingsResolver(isolated=True))
+if sys.argv[1] != "-":
+    from ddsdoctor.cache import ResultCache
+    o.cache = ResultCache(Path(sys.argv[1]))
 run_check(o)
 t2 = time.perf_counter()
-run_check(o)
-t3 = time.perf_counter()
 from lxml import etree
 p = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-t4 = time.perf_counter()
+t3 = time.perf_counter()
 for f in sorted(Path({corpus!r}).glob("*.xml")):
     try:
         etree.parse(str(f), p)
     except etree.XMLSyntaxError:
         pass
-t5 = time.perf_counter()
-print(t1 - t0, t2 - t1, t3 - t2, t5 - t4)
+t4 = time.perf_counter()
+print(t1 - t0, t2 - t1, t4 - t3)
 """
 
 
 def cold(corpus: Path, runs: int, env: dict[str, str]) -> None:
+    """A fresh interpreter checks the corpus once: imports, model and registry load included."""
     code = _CHILD.format(root=str(ROOT), corpus=str(corpus))
-    best = [float("inf")] * 4
-    for _ in range(runs):
-        out = subprocess.run(
-            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
-        )
-        best = [min(b, float(x)) for b, x in zip(best, out.stdout.split(), strict=True)]
-    imp, first, second, parse = best
-    print(f"== cold, in process (fresh interpreter, best of {runs}; --no-env)")
-    print(f"  import ddsdoctor.lint : {ms(imp)}")
-    print(f"  first run_check      : {ms(first)}  {verdict(first / parse)} (model + registry load)")
-    print(f"  second run_check     : {ms(second)}  {verdict(second / parse)}")
-    print(f"  lxml parse (peer)    : {ms(parse)}")
+
+    def best(cache: str, fresh_cache: bool = False) -> list[float]:
+        out = [float("inf")] * 3
+        for _ in range(runs):
+            if fresh_cache:
+                subprocess.run(["rm", "-rf", cache], check=True)
+            done = subprocess.run(
+                [sys.executable, "-c", code, cache],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            out = [min(b, float(x)) for b, x in zip(out, done.stdout.split(), strict=True)]
+        return out
+
+    print(f"== cold, in process (fresh interpreter, --no-env, best of {runs})")
+    imp, first, parse = best("-")
+    print(f"  import ddsdoctor.lint        : {ms(imp)}")
+    print(f"  first run_check, no cache    : {ms(first)}  {verdict(first / parse)}")
+    if HAVE_CACHE:
+        with tempfile.TemporaryDirectory(prefix="ddsdoctor-bench-cache-") as directory:
+            cache = str(Path(directory) / "c")
+            _, filling, _ = best(cache, fresh_cache=True)
+            print(f"  ... empty cache, filling it  : {ms(filling)}  {verdict(filling / parse)}")
+            _, cached, _ = best(cache)
+            print(f"  ... cache filled before      : {ms(cached)}  {verdict(cached / parse)}")
+    print(f"  lxml parse (peer, same run)  : {ms(parse)}")
 
 
 # -- command line ----------------------------------------------------------------------------
-def wall(argv: list[str], runs: int, env: dict[str, str]) -> float:
-    best = float("inf")
+def timed(argv: list[str], runs: int, env: dict[str, str], before: str = "") -> tuple[float, float]:
+    """Best wall time and best CPU time (user + system) of a command, over ``runs`` runs."""
+    wall = cpu = float("inf")
     for _ in range(runs):
+        if before:
+            subprocess.run(["rm", "-rf", before], check=True)
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         subprocess.run(argv, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, check=False)
-        best = min(best, time.perf_counter() - start)
-    return best
+        wall = min(wall, time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        used = after.ru_utime - usage.ru_utime + after.ru_stime - usage.ru_stime
+        cpu = min(cpu, used)
+    return wall, cpu
 
 
 def cli(files: list[Path], runs: int, env: dict[str, str]) -> None:
     py = sys.executable
-    print(f"== command line, wall time (best of {runs}, bytecode compiled)")
-    base = wall([py, "-c", "pass"], runs, env)
-    print(f"  python -c pass          : {ms(base)}")
-    print(
-        f"  ddsdoctor --version     : {ms(wall([py, '-m', 'ddsdoctor', '--version'], runs, env))}"
-    )
-    for label, paths in (("1 small file", [SMALL]), (f"{len(files)} corpus files", files)):
-        names = [str(p) for p in paths]
-        peer = wall([py, "-c", _PEER, *names], runs, env)
-        ours = wall(
-            [py, "-m", "ddsdoctor", "check", "--isolated", "--no-env", "-f", "json", *names],
-            runs,
-            env,
-        )
-        print(
-            f"  {label:<16} check: {ms(ours)}   python+lxml parse: {ms(peer)}"
-            f"   ratio {ours / peer:5.2f}x"
-        )
+    print(f"== command line (best of {runs}, bytecode compiled): wall / CPU (user+system)")
+    for label, argv in (
+        ("python -c pass", [py, "-c", "pass"]),
+        ("ddsdoctor --version", [py, "-m", "ddsdoctor", "--version"]),
+    ):
+        wall, cpu = timed(argv, runs, env)
+        print(f"  {label:<30}: {ms(wall)} / {ms(cpu)}")
+    with tempfile.TemporaryDirectory(prefix="ddsdoctor-bench-cache-") as directory:
+        cache = str(Path(directory) / "c")
+        for label, paths in (("1 small file", [SMALL]), (f"{len(files)} corpus files", files)):
+            names = [str(p) for p in paths]
+            peer, peer_cpu = timed([py, "-c", _PEER, *names], runs, env)
+            print(f"  {label}: python + lxml parse       : {ms(peer)} / {ms(peer_cpu)}")
+            base = [py, "-m", "ddsdoctor", "check", "--isolated", "--no-env", "-f", "json"]
+            cases = [("check", base + (["--no-cache"] if HAVE_CACHE else []), "")]
+            if HAVE_CACHE:
+                cases.append(("check, empty cache", [*base, "--cache-dir", cache], cache))
+                cases.append(("check, cache filled", [*base, "--cache-dir", cache], ""))
+            for what, argv, before in cases:
+                wall, cpu = timed(argv + names, runs, env, before)
+                print(
+                    f"  {label}: {what:<24} : {ms(wall)} / {ms(cpu)}   ratio {wall / peer:5.2f}x"
+                    f" wall, {cpu / peer_cpu:5.2f}x CPU"
+                )
 
 
 _PEER = """

@@ -4,8 +4,9 @@ Like ruff's cache, a repeated run over unchanged files (pre-commit, CI, an edito
 and the rules. An entry is found by a hash of:
 
 * ddsdoctor's own code and data (every ``.py``, ``.json`` and ``.xsd`` file of the package, by
-  path, size and modification time), the rules registered, the Python, lxml and libxml2
-  versions: any change to the tool starts a new cache generation and the old one is removed;
+  path, size and modification time; rules are registered by the package's own modules only),
+  the Python, lxml and libxml2 versions: any change to the tool starts a new cache generation
+  and the old one is removed;
 * the file's bytes and the path it is reported under;
 * the settings that apply to it (selection, severities, per-file ignores, pragmas, size limit);
 * the environment label and the value of every variable the file can reference: for a file
@@ -86,26 +87,6 @@ def code_fingerprint() -> str:
                     f"{dirpath[len(package) :]}/{name} {st.st_size} {st.st_mtime_ns}\n".encode()
                 )
     return h.hexdigest()
-
-
-def _registry_fingerprint() -> str:
-    """The rules registered now (tests and plugins may add some at run time)."""
-    from ddsdoctor.registry import REGISTRY
-
-    rules = [
-        (
-            r.code,
-            r.name,
-            int(r.severity),
-            r.subject.value,
-            r.default_enabled,
-            sorted(r.needs),
-            getattr(r.func, "__module__", ""),
-            getattr(r.func, "__qualname__", ""),
-        )
-        for r in REGISTRY
-    ]
-    return hashlib.blake2b(repr(rules).encode(), digest_size=16).hexdigest()
 
 
 def env_key(data: bytes, env: Mapping[str, str]) -> bytes:
@@ -194,9 +175,7 @@ class ResultCache:
 
     def __init__(self, directory: Path | None = None) -> None:
         self.root = directory or default_dir()
-        fingerprint = hashlib.blake2b(
-            (code_fingerprint() + _registry_fingerprint()).encode(), digest_size=16
-        ).hexdigest()
+        fingerprint = code_fingerprint()
         self._seed = fingerprint.encode()
         self.dir = self.root / f"v{CACHE_VERSION}-{fingerprint}"
         self._dir = str(self.dir)
