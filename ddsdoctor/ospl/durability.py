@@ -126,14 +126,14 @@ def _deprecated_attrs(el: Any) -> tuple[str, ...]:
 
 
 def _parse(doc: OsplDocument, section: Any) -> DurabilityConfig:
-    policy_els = section.findall("NameSpaces/Policy")
+    policy_els = doc.select(section, "NameSpaces/Policy")
     policies = tuple(parse_policy(doc, el, i) for i, el in enumerate(policy_els))
     effective = policies or (IMPLICIT_POLICY,)
     namespaces: list[NameSpace] = []
     sticky = False  # resolveNameSpaceDeprecated: once deprecated, every later NameSpace is too
     fatal: str | None = None
     blank: Scope | None = None
-    for i, el in enumerate(section.findall("NameSpaces/NameSpace")):
+    for i, el in enumerate(doc.select(section, "NameSpaces/NameSpace")):
         deprecated = _deprecated_attrs(el)
         name_raw = doc.attr(el, "name")
         sticky = sticky or bool(deprecated) or name_raw is None

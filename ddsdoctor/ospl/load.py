@@ -6,6 +6,8 @@ finding located on an expanded value carries what each ``${VAR}`` resolved to.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -64,6 +66,17 @@ class ServiceEntry:
     def sections(self) -> tuple[str, ...]:
         """The service section element names this command reads."""
         return self._sections
+
+
+_PLAIN_PATH = re.compile(r"[A-Za-z_][\w.-]*(?:/[A-Za-z_][\w.-]*)*\Z")
+
+
+@functools.lru_cache(maxsize=512)
+def _last_step(path: str) -> str | None:
+    """The element name a plain child path ends with; None for anything fancier (``*``, ``[``)."""
+    if not _PLAIN_PATH.match(path):
+        return None
+    return path.rsplit("/", 1)[-1]
 
 
 class OsplDocument:
@@ -153,15 +166,32 @@ class OsplDocument:
             self._dollar = out
         return self._dollar
 
+    # Path lookups: lxml's find/iterfind cost a few microseconds each and rules make dozens per
+    # file, mostly for optional settings that are absent. A path can only match elements named
+    # like its last step, so when no element of the document has that name the answer is known.
+    def select(self, base: Any, path: str) -> list[Any]:
+        """``base.findall(path)`` for a plain child path such as ``Network/Heartbeat``."""
+        last = _last_step(path)
+        if last is not None and last not in self.xml.tags():
+            return []
+        return list(base.iterfind(path))
+
+    def first(self, base: Any, path: str) -> Any:
+        """``base.find(path)``: the first element at a plain child path, or None."""
+        last = _last_step(path)
+        if last is not None and last not in self.xml.tags():
+            return None
+        return base.find(path)
+
     def find(self, path: str) -> Any:
         """First element at a path relative to the root, e.g. ``Domain/Id``."""
-        return self.root.find(path)
+        return self.first(self.root, path)
 
     def findall(self, path: str) -> list[Any]:
-        return list(self.root.iterfind(path))
+        return self.select(self.root, path)
 
     def text_at(self, path: str) -> str | None:
-        el = self.root.find(path)
+        el = self.first(self.root, path)
         return None if el is None else self.value(el)
 
     # -- structure ---------------------------------------------------------------------------
@@ -173,7 +203,7 @@ class OsplDocument:
 
     def _services(self) -> list[ServiceEntry]:
         out = []
-        for el in self.root.iterfind("Domain/Service"):
+        for el in self.select(self.root, "Domain/Service"):
             command_el = el.find("Command")
             enabled_raw = self.attr(el, "enabled")
             enabled = enabled_raw is None or enabled_raw.strip().lower() != "false"
@@ -231,9 +261,13 @@ class OsplDocument:
         return out
 
     def single_process(self) -> bool:
-        value = self.text_at("Domain/SingleProcess")
-        # u_domain.c: case-insensitive prefix compare with "TRUE"
-        return value is not None and value.upper().startswith("TRUE")
+        found: bool | None = self.memo.get("single_process")
+        if found is None:
+            value = self.text_at("Domain/SingleProcess")
+            # u_domain.c: case-insensitive prefix compare with "TRUE"
+            found = value is not None and value.upper().startswith("TRUE")
+            self.memo["single_process"] = found
+        return found
 
     # -- locations ---------------------------------------------------------------------------
     def locate(self, hit: Hit) -> Location:

@@ -133,10 +133,10 @@ def partition_values(doc: OsplDocument) -> Iterator[PartitionValue]:
 def _partition_values(doc: OsplDocument) -> Iterator[PartitionValue]:
     for section_tag, path, attr, kind, label in _SITES:
         if section_tag is None:
-            elements = list(doc.root.iterfind(path))
+            elements = doc.select(doc.root, path)
         else:
             elements = [
-                el for sec in active_sections(doc, section_tag) for el in sec.iterfind(path)
+                el for sec in active_sections(doc, section_tag) for el in doc.select(sec, path)
             ]
         for el in elements:
             if attr is None:

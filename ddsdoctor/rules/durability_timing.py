@@ -25,7 +25,7 @@ def heartbeat_interval(doc: OsplDocument, cfg: DurabilityConfig) -> tuple[float,
     """(expiry, renew interval) of the durability heartbeat, with runtime defaults and clamps."""
     expiry = HB_EXPIRY
     factor = HB_FACTOR
-    el = cfg.section.find("Network/Heartbeat/ExpiryTime")
+    el = doc.first(cfg.section, "Network/Heartbeat/ExpiryTime")
     if el is not None:
         found = first_float(doc, cfg.section, "Network/Heartbeat/ExpiryTime")
         if found is not None:
@@ -106,7 +106,7 @@ def wait_for_attachment_short(doc: OsplDocument) -> Iterator[Hit]:
     §1.6.
     """
     for cfg in durability_configs(doc):
-        el = cfg.section.find("Network/WaitForAttachment")
+        el = doc.first(cfg.section, "Network/WaitForAttachment")
         if el is None:
             continue
         count = attr_float(doc, el, "maxWaitCount")
@@ -180,7 +180,7 @@ def heartbeat_settings(doc: OsplDocument) -> Iterator[Hit]:
     ``s_configuration.c``; facts §1.4, §1.6, §10 ("Heartbeats").
     """
     for cfg in durability_configs(doc):
-        el = cfg.section.find("Network/Heartbeat/ExpiryTime")
+        el = doc.first(cfg.section, "Network/Heartbeat/ExpiryTime")
         if el is None:
             continue
         expiry, interval = heartbeat_interval(doc, cfg)

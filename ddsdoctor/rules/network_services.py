@@ -69,7 +69,7 @@ def soap_service_enabled(doc: OsplDocument) -> Iterator[Hit]:
     Reference: metaconfig ``TunerService``; tech note "DDS Communication Architecture".
     """
     for el in active_sections(doc, "TunerService"):
-        port = el.find("Server/PortNr")
+        port = doc.first(el, "Server/PortNr")
         value = doc.value(port) if port is not None else None
         where = f"port {value}" if value and value.lower() != "auto" else "a free port"
         svc = next((s for s in doc.services() if s.name == doc.attr(el, "name")), None)
@@ -105,7 +105,7 @@ def wait_for_unknown_service(doc: OsplDocument) -> Iterator[Hit]:
     """
     running = {doc.attr(s, "name") for s in network_sections(doc)}
     for cfg in durability_configs(doc):
-        wait = cfg.section.find("Network/WaitForAttachment")
+        wait = doc.first(cfg.section, "Network/WaitForAttachment")
         if wait is None:
             continue
         count = attr_float(doc, wait, "maxWaitCount") or 200.0
