@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from tests.conftest import CORPUS, need_shared
 from tests.golden.findings import GOLDEN, collect
 
 
-@pytest.mark.slow
 def test_corpus_findings_match_golden() -> None:
     need_shared()
     expected = json.loads(GOLDEN.read_text(encoding="utf-8"))
