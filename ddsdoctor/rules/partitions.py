@@ -7,6 +7,7 @@ partition an application uses fails silently: nothing is aligned and nothing is 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -135,6 +136,7 @@ def edit_distance(a: str, b: str) -> int:
     return prev[-1]
 
 
+@functools.lru_cache(maxsize=1024)  # a pure function of the name; fleets repeat their names
 def misspelled_builtin(value: str) -> str | None:
     """The built-in partition name ``value`` resembles without being it, or None."""
     if not value or has_wildcard(value) or value in BUILTIN_NAMES:
