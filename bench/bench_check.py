@@ -2,19 +2,23 @@
 
 Run from the repository root::
 
-    /work/venv/bin/python bench/bench_check.py [--repeat 15] [--corpus ../shared/corpus/ospl]
+    /work/venv/bin/python bench/bench_check.py [--repeat 15] [--runs 10] [--corpus DIR] [--quick]
 
 Everything is measured in this run, against a peer measured in the same run (docs/performance.md
 explains the numbers and the target, a ratio of at most 4):
 
 * warm, in process: ``run_check`` on every file once the metaconfig model and the rule registry
   are loaded (a long run, an editor, a server), best of N, against ``lxml.etree.parse`` of the
-  same files, for ``--no-env`` and for the caller's environment; then per-phase timings;
-* cold, in process: a fresh interpreter importing ddsdoctor and checking the files once;
-* command line: wall time of ``python -m ddsdoctor check`` on one small file and on the corpus
-  against ``python -c`` parsing the same files with lxml (bytecode compiled, as after an install).
+  same files, for ``--no-env``, for the caller's environment and with a filled result cache;
+  then where a warm ``--no-env`` run spends its time, stage by stage;
+* cold, in process: a fresh interpreter importing ddsdoctor and checking the files once, with
+  no result cache, with an empty one (filling it) and with one filled by an earlier run;
+* command line: wall and CPU time of ``python -m ddsdoctor check`` on one small file and on the
+  corpus, without a cache, with an empty one and with a filled one, against ``python -c``
+  parsing the same files with lxml (bytecode compiled, as after an install).
 
-``--profile`` prints the top of a cProfile of the warm check.
+``--profile`` prints the top of a cProfile of the warm check. The bench also runs on a tree
+from before the speed work (no result cache, no rule triggers) for before/after numbers.
 """
 
 from __future__ import annotations
