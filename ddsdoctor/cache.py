@@ -106,6 +106,8 @@ def _ascii_compatible(data: bytes) -> bool:
     """Can '$', '{' and variable names be read off the raw bytes?"""
     if b"\0" in data[:4096]:
         return False  # UTF-16/32
+    if not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return False  # EBCDIC and other encodings where '<' is another byte
     m = _DECLARED.match(data)
     return m is None or bool(_ASCII_COMPATIBLE.match(m.group(1).decode().lower()))
 

@@ -124,6 +124,8 @@ def test_env_key_reads_references_off_the_bytes() -> None:
     assert b"HOME" in env_key("<X>${A}</X>".encode("utf-16"), env)
     declared = b'<?xml version="1.0" encoding="EBCDIC-CP-US"?><X/>'
     assert b"HOME" in env_key(declared, env)
+    ebcdic = '<?xml version="1.0" encoding="EBCDIC-CP-US"?><X>${A}</X>'.encode("cp037")
+    assert b"HOME" in env_key(ebcdic, env)
     assert env_key(b'<?xml version="1.0" encoding="UTF-8"?><X/>', env) == b""
 
 
