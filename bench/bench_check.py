@@ -147,7 +147,7 @@ def phases(corpus: Path, repeat: int) -> None:
 
     def findings() -> None:
         for doc in documents():
-            extra = {"present": doc.xml.tags()} if triggers else {}
+            extra: dict[str, Any] = {"present": doc.xml.tags()} if triggers else {}
             run_rules(
                 Subject.OSPL,
                 doc,
