@@ -1,0 +1,171 @@
+"""The one streaming pass over a packet source: flow counters, per-writer accounts, discovery.
+
+Per datagram the cost is one dict lookup for its flow (source IP, destination IP,
+destination port, source GUID prefix), a few counter updates, and the allocation-free
+``WriterAccounts.account`` walk of that flow. Nothing is kept per packet: memory grows
+with the number of flows and writers (and the seconds of the time series), never with the
+number of packets. SPDP/SEDP submessages go through the caching ``DiscoveryDecoder`` into
+the ``FactsBuilder``; ACKNACKs of SEDP writers are read to see whether endpoint discovery
+between two participants completes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from struct import Struct
+
+from ddsdoctor.capture.datagram import Datagram
+from ddsdoctor.topology.hosts import is_group
+from ddsdoctor.topology.wirefacts import FactsBuilder
+from ddsdoctor.wire.account import DISCOVERY, MALFORMED, WriterAccounts
+from ddsdoctor.wire.decoder import DiscoveryDecoder
+from ddsdoctor.wire.errors import WireError
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, float], None]
+"""Called with (datagrams so far, capture time of the last one) every PROGRESS_EVERY."""
+PROGRESS_EVERY = 1 << 16
+
+# SEDP writers (publications, subscriptions, and their secure variants): entity ids are
+# octet arrays, so their wire bytes do not depend on the submessage's endianness.
+SEDP_WRITERS = frozenset((0x000003C2, 0x000004C2, 0xFF0003C2, 0xFF0004C2))
+_SEDP_PUB, _SEDP_SUB = b"\x00\x00\x03\xc2", b"\x00\x00\x04\xc2"
+_SN_LE, _SN_BE = Struct("<iI"), Struct(">iI")
+_UNKNOWN_PREFIX = bytes(12)
+
+NO_PREFIX = "0" * 24
+
+
+def prefix_text(prefix: bytes) -> str:
+    """A flow's source prefix as 24 hex digits; RTI's 16-byte NDDSPING has none."""
+    return prefix.hex() if len(prefix) == 12 else NO_PREFIX
+
+
+AckKey = tuple[bytes, bytes, int]
+"""(reader GUID prefix, writer GUID prefix, writer entity id)."""
+
+
+class Flow:
+    """Counters for one (src IP, dst IP, dst port, source GUID prefix)."""
+
+    __slots__ = ("acc", "bins", "bytes", "first", "frames", "last", "packets", "vendor")
+
+    def __init__(self, time: float, vendor: int) -> None:
+        self.packets = 0
+        self.bytes = 0
+        self.frames = 0
+        self.first = time
+        self.last = time
+        self.vendor = vendor
+        self.bins: dict[int, int] = {}
+        """Whole epoch second -> wire bytes."""
+        self.acc = WriterAccounts()
+
+
+def sedp_acks(msg: bytes, out: dict[AckKey, int]) -> None:
+    """Record the ACKNACK bitmap bases that readers send to SEDP writers in ``msg``.
+
+    The writer's prefix is the INFO_DST before the ACKNACK (DDSI-RTPS 2.5 §8.3.7.1); without
+    one the ACKNACK cannot be attributed and is skipped. ``out`` keeps the highest base per
+    (reader prefix, writer prefix, writer id): base - 1 is the last SN acknowledged.
+    """
+    n = len(msg)
+    src = msg[8:20]
+    dst = None
+    p = 20
+    while p + 4 <= n:
+        sid = msg[p]
+        fl = msg[p + 1]
+        ln = msg[p + 2] | msg[p + 3] << 8 if fl & 1 else msg[p + 2] << 8 | msg[p + 3]
+        end = p + 4 + ln if ln or sid in (0x01, 0x09) else n
+        if end > n:
+            return
+        if sid == 0x0E and end - p >= 16:
+            dst = msg[p + 4 : p + 16]
+            if dst == _UNKNOWN_PREFIX:
+                dst = None
+        elif sid == 0x0C and end - p >= 24:
+            src = msg[p + 12 : p + 24]
+        elif sid == 0x06 and end - p >= 24 and dst is not None:
+            wid = int.from_bytes(msg[p + 8 : p + 12], "big")
+            if wid in SEDP_WRITERS:
+                hi, lo = (_SN_LE if fl & 1 else _SN_BE).unpack_from(msg, p + 12)
+                base = (hi << 32) | lo
+                key = (src, dst, wid)
+                if base > out.get(key, -1):
+                    out[key] = base
+        p = end
+
+
+class Collector:
+    """State of one pass; ``consume`` may be called again with more datagrams (live)."""
+
+    def __init__(self, source_name: str = "pcap") -> None:
+        self.flows: dict[tuple[str, str, int, bytes], Flow] = {}
+        self.decoder = DiscoveryDecoder()
+        self.builder = FactsBuilder(source_name)
+        self.acks: dict[AckKey, int] = {}
+        self.datagrams = 0
+        self.malformed = 0
+        """RTPS messages whose walk stopped early, or discovery samples that did not decode."""
+        self.first_malformed: tuple[int, float, str] | None = None
+        """(frame, time, reason) of the first malformed message."""
+        self.first_time: float | None = None
+        self.last_time: float | None = None
+
+    def _bad(self, frame: int, time: float, reason: str) -> None:
+        self.malformed += 1
+        if self.first_malformed is None:
+            self.first_malformed = (frame, time, reason)
+            log.debug("frame %d: malformed RTPS: %s", frame, reason)
+
+    def consume(self, source: Iterable[Datagram], progress: Progress | None = None) -> None:
+        """Account every datagram of ``source`` (one pass, nothing kept per packet)."""
+        flows = self.flows
+        get = flows.get
+        decode = self.decoder.decode
+        add = self.builder.add
+        acks = self.acks
+        n = self.datagrams
+        t = 0.0
+        for dg in source:
+            t, src, dst, _sp, dport, payload, frame, wire_len, nframes, _v, _vlan = dg
+            key = (src, dst, dport, payload[8:20])
+            f = get(key)
+            if f is None:
+                f = flows[key] = Flow(t, (payload[6] << 8) | payload[7] if len(payload) > 7 else 0)
+                if self.first_time is None:
+                    self.first_time = t
+            f.packets += 1
+            f.bytes += wire_len
+            f.frames += nframes
+            f.last = t
+            bins = f.bins
+            sec = int(t)
+            bins[sec] = bins.get(sec, 0) + wire_len
+            acc = f.acc
+            before = acc.acknacks
+            n += 1
+            try:
+                flags = acc.account(payload, t)
+            except WireError as exc:
+                self._bad(frame, t, str(exc))
+                continue
+            if flags:
+                if flags & DISCOVERY:
+                    decoded = decode(payload, acc.discovery, time=t, dst_port=dport)
+                    if decoded.records:
+                        add(decoded.records, t, src, is_group(dst))
+                    for err in decoded.errors:
+                        self._bad(frame, t, str(err))
+                if flags & MALFORMED:
+                    self._bad(frame, t, "a submessage overruns the message")
+            if acc.acknacks != before and (_SEDP_PUB in payload or _SEDP_SUB in payload):
+                sedp_acks(payload, acks)
+            if progress is not None and not n & (PROGRESS_EVERY - 1):
+                progress(n, t)
+        self.datagrams = n
+        if n:
+            self.last_time = t if self.last_time is None else max(self.last_time, t)
