@@ -24,7 +24,7 @@ app = typer.Typer(
 )
 
 # Command modules, in the order `--help` lists them. Each registers itself on `app`.
-COMMAND_MODULES = ("check", "fleet", "rules")
+COMMAND_MODULES = ("check", "fleet", "topology", "rules")
 
 
 def _version(value: bool) -> None:
