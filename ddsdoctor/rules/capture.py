@@ -191,6 +191,8 @@ def no_rtps(report: TopologyReport) -> Iterator[Hit]:
     cap = _cap(report)
     if not _frames(report) or int(cap.get("rtps_datagrams") or 0) or cap.get("format_error"):
         return
+    if _skipped(report, _UNSUPPORTED) == _frames(report):
+        return  # nothing was decodable: DD803 says why
     yield Hit(
         f"none of the {_frames(report)} frames carries RTPS "
         f"({cap.get('udp_datagrams', 0)} UDP datagrams, none starting with the RTPS magic)",

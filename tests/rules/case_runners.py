@@ -21,7 +21,11 @@ Case kinds:
   node's file linted with the node's env, plus the cross-node rules (``run_fleet``). The node
   configs it names live in the same directory under names that do not start with ``pass_`` or
   ``fail_``.
-* ``*.json``: discovery facts in the topology/scan JSON shape (``run_facts``).
+* ``*.json``: discovery facts in the topology/scan JSON shape (``run_facts``); a document
+  with topology members (``edges``, ``hosts``, ``discovery``: the ``topology --format json``
+  shape, see docs/topology.md) also runs the capture/topology rules (DD80x, DD85x);
+* ``*.pcap``, ``*.pcapng``: a capture run through ``topology`` (``run_capture``); option
+  ``hosts`` names a --hosts file in the case directory.
 
 Add a runner for a new extension to RUNNERS.
 """
@@ -80,9 +84,31 @@ def run_xml(case: Path, meta: dict[str, Any]) -> list[Finding]:
 
 
 def run_facts(case: Path, meta: dict[str, Any]) -> list[Finding]:
-    """Discovery facts written as JSON (the topology/scan ``participants``/``endpoints``)."""
-    facts = facts_from_dict(json.loads(case.read_text(encoding="utf-8")))
+    """Discovery facts written as JSON (the topology/scan ``participants``/``endpoints``),
+    or a whole topology document."""
+    doc = json.loads(case.read_text(encoding="utf-8"))
+    if any(k in doc for k in ("edges", "hosts", "discovery")):
+        from ddsdoctor.topology.document import report_from_dict
+        from ddsdoctor.topology.run import diagnose
+
+        return diagnose(report_from_dict(doc), RuleSelection(select=("ALL",)), None)
+    facts = facts_from_dict(doc)
     return run_rules(Subject.DISCOVERY, facts, RuleSelection(select=("ALL",)))
+
+
+def run_capture(case: Path, meta: dict[str, Any]) -> list[Finding]:
+    """A capture file, diagnosed like ``ddsdoctor topology --pcap CASE``."""
+    from ddsdoctor.capture import read_capture
+    from ddsdoctor.topology.hosts import load_hosts_file
+    from ddsdoctor.topology.run import TopologyOptions, run_topology
+
+    opts = meta.get("options", {})
+    hosts = load_hosts_file(case.parent / opts["hosts"]) if "hosts" in opts else {}
+    options = TopologyOptions(
+        selection=RuleSelection(select=("ALL",)), hosts=hosts, label=case.name
+    )
+    with read_capture(case) as reader:
+        return list(run_topology(reader, options).findings)
 
 
 def run_fleet_case(case: Path, meta: dict[str, Any]) -> list[Finding]:
@@ -95,6 +121,8 @@ RUNNERS: dict[str, Callable[[Path, dict[str, Any]], list[Finding]]] = {
     ".xml": run_xml,
     ".json": run_facts,
     ".toml": run_fleet_case,
+    ".pcap": run_capture,
+    ".pcapng": run_capture,
 }
 
 
