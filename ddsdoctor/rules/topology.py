@@ -263,9 +263,17 @@ def _name(p: ProcessInfo) -> str:
 
 
 def _last_seen(report: TopologyReport) -> dict[str, float]:
+    """Until when each process was alive: its last packet, or while its SPDP lease ran (a
+    participant that cannot answer sends little more than SPDP, every few seconds to 30 s)."""
+    end = report.end or 0.0
     out: dict[str, float] = {}
     for p in report.processes:
         times = [t.last for px in p.participants if (t := report.participants.get(px)) and t.last]
+        for px in p.participants:
+            q = report.facts.participants.get(px)
+            if q is None or q.last_seen is None:
+                continue
+            times.append(q.last_seen if q.gone else min(end, q.last_seen + (q.lease_s or 10.0)))
         if times:
             out[p.key] = max(times)
     return out

@@ -5,8 +5,8 @@ destination port, source GUID prefix), a few counter updates, and the allocation
 ``WriterAccounts.account`` walk of that flow. Nothing is kept per packet: memory grows
 with the number of flows and writers (and the seconds of the time series), never with the
 number of packets. SPDP/SEDP submessages go through the caching ``DiscoveryDecoder`` into
-the ``FactsBuilder``; ACKNACKs of SEDP writers are read to see whether endpoint discovery
-between two participants completes.
+the ``FactsBuilder``; ACKNACKs and HEARTBEATs of SEDP writers are read to see whether
+endpoint discovery between two participants completes.
 """
 
 from __future__ import annotations
@@ -64,16 +64,30 @@ class Flow:
         self.acc = WriterAccounts()
 
 
-def sedp_acks(msg: bytes, out: dict[AckKey, int]) -> None:
-    """Record the ACKNACK bitmap bases that readers send to SEDP writers in ``msg``.
+HbKey = tuple[bytes, bytes, int, str, int]
+"""(writer prefix, reader prefix from INFO_DST or b"", writer id, dst IP, dst port)."""
 
-    The writer's prefix is the INFO_DST before the ACKNACK (DDSI-RTPS 2.5 §8.3.7.1); without
-    one the ACKNACK cannot be attributed and is skipped. ``out`` keeps the highest base per
-    (reader prefix, writer prefix, writer id): base - 1 is the last SN acknowledged.
+
+def sedp_control(
+    msg: bytes,
+    dst_ip: str,
+    dst_port: int,
+    time: float,
+    acks: dict[AckKey, int],
+    heartbeats: dict[HbKey, list[float]],
+) -> None:
+    """Record the ACKNACKs readers send to SEDP writers and the HEARTBEATs SEDP writers send.
+
+    ``acks`` keeps the highest ACKNACK bitmap base per (reader prefix, writer prefix, writer
+    id): base - 1 is the last SN acknowledged; the writer's prefix is the INFO_DST before the
+    ACKNACK (DDSI-RTPS 2.5 §8.3.7.1), without which it cannot be attributed. ``heartbeats``
+    keeps [highest lastSN, first time it was >= 1] per writer and destination: a writer
+    advertises its SEDP samples with HEARTBEATs and (Cyclone) sends them only when the
+    reader answers, so a silent reader never sees a single SEDP DATA.
     """
     n = len(msg)
     src = msg[8:20]
-    dst = None
+    dst = b""
     p = 20
     while p + 4 <= n:
         sid = msg[p]
@@ -85,17 +99,29 @@ def sedp_acks(msg: bytes, out: dict[AckKey, int]) -> None:
         if sid == 0x0E and end - p >= 16:
             dst = msg[p + 4 : p + 16]
             if dst == _UNKNOWN_PREFIX:
-                dst = None
+                dst = b""
         elif sid == 0x0C and end - p >= 24:
             src = msg[p + 12 : p + 24]
-        elif sid == 0x06 and end - p >= 24 and dst is not None:
+        elif sid == 0x06 and end - p >= 24 and dst:
             wid = int.from_bytes(msg[p + 8 : p + 12], "big")
             if wid in SEDP_WRITERS:
                 hi, lo = (_SN_LE if fl & 1 else _SN_BE).unpack_from(msg, p + 12)
                 base = (hi << 32) | lo
                 key = (src, dst, wid)
-                if base > out.get(key, -1):
-                    out[key] = base
+                if base > acks.get(key, -1):
+                    acks[key] = base
+        elif sid == 0x07 and end - p >= 32:
+            wid = int.from_bytes(msg[p + 8 : p + 12], "big")
+            if wid in SEDP_WRITERS:
+                hi, lo = (_SN_LE if fl & 1 else _SN_BE).unpack_from(msg, p + 20)
+                last = (hi << 32) | lo
+                if last >= 1:
+                    hkey = (src, dst, wid, dst_ip, dst_port)
+                    seen = heartbeats.get(hkey)
+                    if seen is None:
+                        heartbeats[hkey] = [last, time]
+                    elif last > seen[0]:
+                        seen[0] = last
         p = end
 
 
@@ -107,6 +133,7 @@ class Collector:
         self.decoder = DiscoveryDecoder()
         self.builder = FactsBuilder(source_name)
         self.acks: dict[AckKey, int] = {}
+        self.heartbeats: dict[HbKey, list[float]] = {}
         self.datagrams = 0
         self.malformed = 0
         """RTPS messages whose walk stopped early, or discovery samples that did not decode."""
@@ -128,6 +155,7 @@ class Collector:
         decode = self.decoder.decode
         add = self.builder.add
         acks = self.acks
+        heartbeats = self.heartbeats
         n = self.datagrams
         t = 0.0
         for dg in source:
@@ -146,7 +174,7 @@ class Collector:
             sec = int(t)
             bins[sec] = bins.get(sec, 0) + wire_len
             acc = f.acc
-            before = acc.acknacks
+            before = acc.acknacks + acc.heartbeats
             n += 1
             try:
                 flags = acc.account(payload, t)
@@ -162,8 +190,10 @@ class Collector:
                         self._bad(frame, t, str(err))
                 if flags & MALFORMED:
                     self._bad(frame, t, "a submessage overruns the message")
-            if acc.acknacks != before and (_SEDP_PUB in payload or _SEDP_SUB in payload):
-                sedp_acks(payload, acks)
+            if acc.acknacks + acc.heartbeats != before and (
+                _SEDP_PUB in payload or _SEDP_SUB in payload
+            ):
+                sedp_control(payload, dst, dport, t, acks, heartbeats)
             if progress is not None and not n & (PROGRESS_EVERY - 1):
                 progress(n, t)
         self.datagrams = n

@@ -68,7 +68,8 @@ def process_of(facts: DiscoveryFacts, prefix: str) -> str:
 
 
 def sedp_links(collector: Collector, facts: DiscoveryFacts, index: LocatorIndex) -> list[SedpLink]:
-    """SEDP delivered (highest SN sent towards) vs acknowledged, per (announcer, receiver)."""
+    """SEDP offered (highest SN sent as DATA or announced by HEARTBEAT towards the receiver)
+    vs acknowledged, per (announcer, receiver) process."""
     delivered: dict[tuple[str, str], tuple[int, float]] = {}
     for (_src, dst, dport, _pfx), flow in collector.flows.items():
         for (wprefix, wid), w in flow.acc.writers.items():
@@ -82,6 +83,16 @@ def sedp_links(collector: Collector, facts: DiscoveryFacts, index: LocatorIndex)
                 key = (announcer, receiver)
                 sn, first = delivered.get(key, (0, w.first_time))
                 delivered[key] = (max(sn, w.last_sn), min(first, w.first_time))
+    for (wprefix, rprefix, _wid, dst, dport), (last, first) in collector.heartbeats.items():
+        announcer = process_of(facts, wprefix.hex())
+        targets = {rprefix.hex()} if rprefix else index.reached(dst, int(dport))
+        for r in targets:
+            receiver = process_of(facts, r)
+            if receiver == announcer:
+                continue
+            key = (announcer, receiver)
+            sn, t0 = delivered.get(key, (0, first))
+            delivered[key] = (max(sn, int(last)), min(t0, first))
     acked: dict[tuple[str, str], int] = {}
     for (rprefix, wprefix, _wid), base in collector.acks.items():
         key = (process_of(facts, wprefix.hex()), process_of(facts, rprefix.hex()))
