@@ -18,7 +18,13 @@ from struct import Struct
 from ddsdoctor.capture.datagram import Datagram
 from ddsdoctor.topology.hosts import is_group
 from ddsdoctor.topology.wirefacts import FactsBuilder
-from ddsdoctor.wire.account import DISCOVERY, MALFORMED, WriterAccounts
+from ddsdoctor.wire.account import (
+    DISCOVERY,
+    MALFORMED,
+    SEDP_ACKNACK,
+    SEDP_HEARTBEAT,
+    WriterAccounts,
+)
 from ddsdoctor.wire.decoder import DiscoveryDecoder
 from ddsdoctor.wire.errors import WireError
 
@@ -31,8 +37,8 @@ PROGRESS_EVERY = 1 << 16
 # SEDP writers (publications, subscriptions, and their secure variants): entity ids are
 # octet arrays, so their wire bytes do not depend on the submessage's endianness.
 SEDP_WRITERS = frozenset((0x000003C2, 0x000004C2, 0xFF0003C2, 0xFF0004C2))
-_SEDP_PUB, _SEDP_SUB = b"\x00\x00\x03\xc2", b"\x00\x00\x04\xc2"
 _SN_LE, _SN_BE = Struct("<iI"), Struct(">iI")
+_HB_ALONE = SEDP_HEARTBEAT | DISCOVERY
 _UNKNOWN_PREFIX = bytes(12)
 
 NO_PREFIX = "0" * 24
@@ -50,15 +56,17 @@ AckKey = tuple[bytes, bytes, int]
 class Flow:
     """Counters for one (src IP, dst IP, dst port, source GUID prefix)."""
 
-    __slots__ = ("acc", "bins", "bytes", "first", "frames", "last", "packets", "vendor")
+    __slots__ = ("acc", "bins", "bytes", "first", "frames", "group", "last", "packets", "vendor")
 
-    def __init__(self, time: float, vendor: int) -> None:
+    def __init__(self, time: float, vendor: int, group: bool = False) -> None:
         self.packets = 0
         self.bytes = 0
         self.frames = 0
         self.first = time
         self.last = time
         self.vendor = vendor
+        self.group = group
+        """The destination is a multicast group."""
         self.bins: dict[int, int] = {}
         """Whole epoch second -> wire bytes."""
         self.acc = WriterAccounts()
@@ -163,7 +171,8 @@ class Collector:
             key = (src, dst, dport, payload[8:20])
             f = get(key)
             if f is None:
-                f = flows[key] = Flow(t, (payload[6] << 8) | payload[7] if len(payload) > 7 else 0)
+                vendor = (payload[6] << 8) | payload[7] if len(payload) > 7 else 0
+                f = flows[key] = Flow(t, vendor, is_group(dst))
                 if self.first_time is None:
                     self.first_time = t
             f.packets += 1
@@ -174,7 +183,6 @@ class Collector:
             sec = int(t)
             bins[sec] = bins.get(sec, 0) + wire_len
             acc = f.acc
-            before = acc.acknacks + acc.heartbeats
             n += 1
             try:
                 flags = acc.account(payload, t)
@@ -185,15 +193,15 @@ class Collector:
                 if flags & DISCOVERY:
                     decoded = decode(payload, acc.discovery, time=t, dst_port=dport)
                     if decoded.records:
-                        add(decoded.records, t, src, is_group(dst))
+                        add(decoded.records, t, src, f.group)
                     for err in decoded.errors:
                         self._bad(frame, t, str(err))
+                # SEDP DATA with a piggy-backed HEARTBEAT is counted from the data already;
+                # big discovery messages are walked again only when they carry an ACKNACK
+                if flags & SEDP_ACKNACK or flags & _HB_ALONE == SEDP_HEARTBEAT:
+                    sedp_control(payload, dst, dport, t, acks, heartbeats)
                 if flags & MALFORMED:
                     self._bad(frame, t, "a submessage overruns the message")
-            if acc.acknacks + acc.heartbeats != before and (
-                _SEDP_PUB in payload or _SEDP_SUB in payload
-            ):
-                sedp_control(payload, dst, dport, t, acks, heartbeats)
             if progress is not None and not n & (PROGRESS_EVERY - 1):
                 progress(n, t)
         self.datagrams = n
