@@ -155,7 +155,7 @@ def build_report(
     first, last = capture.get("first_time"), capture.get("last_time")
     if first is None:
         first, last = collector.first_time, collector.last_time
-    window = Window(first, last)
+    window = Window(first, last, collector.coarse_width, collector.fine_from)
     facts.started_at, facts.ended_at = first, last
     announced = _adopt_traffic_participants(collector, facts)
     hosts: HostMap = resolve(facts.participants.values(), host_entries or {})

@@ -33,6 +33,11 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, float], None]
 """Called with (datagrams so far, capture time of the last one) every PROGRESS_EVERY."""
 PROGRESS_EVERY = 1 << 16
+FINE_S = 60
+"""The last minute of every time series stays at 1 s resolution."""
+MAX_COARSE = 600
+"""Older seconds are merged into at most ~this many buckets per series (power-of-two widths),
+so a long capture costs no more memory than a ten-minute one."""
 
 # SEDP writers (publications, subscriptions, and their secure variants): entity ids are
 # octet arrays, so their wire bytes do not depend on the submessage's endianness.
@@ -133,6 +138,16 @@ def sedp_control(
         p = end
 
 
+def coarsen(bins: dict[int, int], cutoff: int, width: int) -> dict[int, int]:
+    """``bins`` with the seconds before ``cutoff`` merged into ``width``-second buckets
+    (keyed by the bucket's first second, a multiple of ``width``)."""
+    out: dict[int, int] = {}
+    for sec, n in bins.items():
+        key = sec if sec >= cutoff else sec - sec % width
+        out[key] = out.get(key, 0) + n
+    return out
+
+
 class Collector:
     """State of one pass; ``consume`` may be called again with more datagrams (live)."""
 
@@ -149,12 +164,34 @@ class Collector:
         """(frame, time, reason) of the first malformed message."""
         self.first_time: float | None = None
         self.last_time: float | None = None
+        self.coarse_width = 1
+        """Width (s) of the time-series buckets before ``fine_from``; 1 until compacted."""
+        self.fine_from: int | None = None
+        """Epoch second from which the bins are 1 s wide (None: all of them)."""
 
     def _bad(self, frame: int, time: float, reason: str) -> None:
         self.malformed += 1
         if self.first_malformed is None:
             self.first_malformed = (frame, time, reason)
             log.debug("frame %d: malformed RTPS: %s", frame, reason)
+
+    def compact(self, now: float) -> None:
+        """Merge time-series seconds older than FINE_S into coarser buckets once the capture
+        is long enough that MAX_COARSE one-second buckets no longer cover it."""
+        if self.first_time is None:
+            return
+        cutoff = int(now) - FINE_S
+        span = cutoff - int(self.first_time)
+        width = self.coarse_width
+        while span > width * MAX_COARSE:
+            width *= 2
+        if width == self.coarse_width and (self.fine_from is None or width == 1):
+            return
+        for f in self.flows.values():
+            f.bins = coarsen(f.bins, cutoff, width)
+            for w in f.acc.writers.values():
+                w.bins = coarsen(w.bins, cutoff, width)
+        self.coarse_width, self.fine_from = width, cutoff
 
     def consume(self, source: Iterable[Datagram], progress: Progress | None = None) -> None:
         """Account every datagram of ``source`` (one pass, nothing kept per packet)."""
@@ -202,8 +239,10 @@ class Collector:
                     sedp_control(payload, dst, dport, t, acks, heartbeats)
                 if flags & MALFORMED:
                     self._bad(frame, t, "a submessage overruns the message")
-            if progress is not None and not n & (PROGRESS_EVERY - 1):
-                progress(n, t)
+            if not n & (PROGRESS_EVERY - 1):
+                self.compact(t)
+                if progress is not None:
+                    progress(n, t)
         self.datagrams = n
         if n:
             self.last_time = t if self.last_time is None else max(self.last_time, t)

@@ -16,9 +16,18 @@ UNANNOUNCED_TOPIC = "(unannounced)"
 class Window:
     """The capture's time span, for series and mean rates."""
 
-    __slots__ = ("duration", "end", "start")
+    __slots__ = ("coarse_width", "duration", "end", "fine_from", "start")
 
-    def __init__(self, first: float | None, last: float | None) -> None:
+    def __init__(
+        self,
+        first: float | None,
+        last: float | None,
+        coarse_width: int = 1,
+        fine_from: int | None = None,
+    ) -> None:
+        self.coarse_width = coarse_width
+        self.fine_from = fine_from
+        """Bins before this second are ``coarse_width`` wide (Collector.compact)."""
         self.start = int(first) if first is not None else 0
         self.end = int(last) if last is not None else self.start
         span = (last - first) if first is not None and last is not None else 0.0
@@ -105,8 +114,18 @@ class Sum:
             first=self.first,
             last=self.last,
             rate_bps=self.bytes * 8.0 / window.duration,
-            peak_bps=max(self.bins.values(), default=0) * 8.0,
+            peak_bps=self.peak_bps(window),
             series=series,
+        )
+
+    def peak_bps(self, window: Window) -> float:
+        """The busiest bin as bits/s (a compacted bucket counts as its mean rate)."""
+        fine_from, width = window.fine_from, window.coarse_width
+        if fine_from is None:
+            return max(self.bins.values(), default=0) * 8.0
+        return max(
+            (n * 8.0 / (width if sec < fine_from else 1) for sec, n in self.bins.items()),
+            default=0.0,
         )
 
     def shares(self) -> tuple[TopicShare, ...]:

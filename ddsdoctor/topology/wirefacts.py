@@ -42,7 +42,7 @@ from ddsdoctor.wire.records import EndpointKind as WireKind
 
 log = logging.getLogger(__name__)
 
-_MAX_APPLIED = 65536
+_MAX_APPLIED = 16384  # twice the DiscoveryDecoder cache: older records are not handed out again
 # PID_DOMAIN_ID beats RTI's vendor PID beats the port mapping; a port is trusted more on
 # multicast, because Cyclone's unicast ports are ephemeral (rtps-facts.md §7).
 _DOMAIN_RANK = {DomainSource.PID: 4, DomainSource.VENDOR_PID: 3, DomainSource.PORT: 1}
