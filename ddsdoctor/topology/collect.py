@@ -37,7 +37,9 @@ FINE_S = 60
 """The last minute of every time series stays at 1 s resolution."""
 MAX_COARSE = 600
 """Older seconds are merged into at most ~this many buckets per series (power-of-two widths),
-so a long capture costs no more memory than a ten-minute one."""
+so a long capture costs no more memory than a ten-minute one. Compaction runs every
+PROGRESS_EVERY datagrams and at the end, so between two runs at most PROGRESS_EVERY
+datagrams add one-second bins."""
 
 # SEDP writers (publications, subscriptions, and their secure variants): entity ids are
 # octet arrays, so their wire bytes do not depend on the submessage's endianness.
@@ -246,3 +248,4 @@ class Collector:
         self.datagrams = n
         if n:
             self.last_time = t if self.last_time is None else max(self.last_time, t)
+            self.compact(t)

@@ -59,11 +59,18 @@ class Series:
 
     @classmethod
     def from_bins(
-        cls, bins: Mapping[int, int], start: int, end: int, max_points: int = 600
+        cls, bins: Mapping[int, int], start: int, end: int, max_points: int = 600, align: int = 1
     ) -> Series:
-        """From byte counts per whole epoch second; coarser bins when the span is long."""
+        """From byte counts per whole epoch second; coarser bins when the span is long.
+
+        ``align``: the bins hold buckets of that many seconds (multiples of it) for older
+        parts of a long capture; output bins are then whole multiples of it, so a bucket
+        never straddles two output bins (which would draw fake spikes and gaps).
+        """
+        start -= start % align
         span = max(1, end - start + 1)
         width = max(1, -(-span // max(1, max_points)))
+        width = -(-width // align) * align
         out = [0.0] * (-(-span // width))
         for sec, n in bins.items():
             i = (sec - start) // width

@@ -105,7 +105,9 @@ class Sum:
         merge(self.bins, other.bins)
 
     def traffic(self, window: Window, max_points: int = 600) -> Traffic:
-        series = Series.from_bins(self.bins, window.start, window.end, max_points)
+        series = Series.from_bins(
+            self.bins, window.start, window.end, max_points, window.coarse_width
+        )
         return Traffic(
             packets=self.packets,
             bytes=self.bytes,

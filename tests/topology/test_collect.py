@@ -51,3 +51,34 @@ def test_memory_does_not_keep_packets() -> None:
     assert c.datagrams == 2013
     assert len(c.flows) < 150
     assert sum(f.packets for f in c.flows.values()) == 2013
+
+
+def test_long_captures_keep_a_bounded_time_series() -> None:
+    """Three hours of one real message every 0.1 s: the series stays <= ~1260 buckets per
+    counter, and no byte is lost when seconds merge."""
+    from ddsdoctor.capture import Datagram
+    from ddsdoctor.topology.collect import FINE_S, MAX_COARSE
+    from ddsdoctor.topology.run import run_topology
+
+    payload = next(d.payload for d in read_capture(PCAP) if len(d.payload) > 100)
+    t0 = 1.8e9
+    stream = (
+        Datagram(t0 + i / 10, "10.0.0.1", "10.0.0.2", 7410, 7411, payload, i + 1, 200, 1, 4, None)
+        for i in range(3 * 3600 * 10)
+    )
+    c = Collector()
+    c.consume(stream)
+    (flow,) = c.flows.values()
+    assert c.coarse_width > 1 and len(flow.bins) <= 2 * MAX_COARSE + FINE_S
+    assert sum(flow.bins.values()) == flow.bytes == 200 * 3 * 3600 * 10
+    for w in flow.acc.writers.values():
+        assert sum(w.bins.values()) == w.bytes
+    report = run_topology(
+        Datagram(t0 + i / 10, "10.0.0.1", "10.0.0.2", 7410, 7411, payload, i + 1, 200, 1, 4, None)
+        for i in range(3 * 3600 * 10)
+    )
+    series = report.total.series
+    assert series is not None and len(series.bps) <= 600
+    assert abs(sum(series.bps) * series.bin_s / 8 - report.total.bytes) < 1
+    assert report.total.peak_bps == 16000  # 10 x 200 B/s: no fake spike from merged buckets
+    assert max(series.bps) == min(series.bps[1:-1]) == 16000
