@@ -115,7 +115,16 @@ def _topics(
                 infrastructure=infra,
                 traffic=s.traffic(window),
                 writer_hosts=tuple(sorted({host_of_p.get(e.participant, "?") for e in writers})),
-                reader_hosts=tuple(sorted({host_of_p.get(e.participant, "?") for e in readers})),
+                # durability proxies are not readers anyone asked for (opensplice-facts §10)
+                reader_hosts=tuple(
+                    sorted(
+                        {
+                            host_of_p.get(e.participant, "?")
+                            for e in readers
+                            if e.role != "durability-proxy"
+                        }
+                    )
+                ),
             )
         )
     return tuple(sorted(out, key=lambda t: (-t.traffic.bytes, t.topic)))
