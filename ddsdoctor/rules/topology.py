@@ -10,14 +10,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from ddsdoctor.discovery import EndpointKind, vendor_name
+from ddsdoctor.discovery import EndpointKind
 from ddsdoctor.findings import Location, Severity
 from ddsdoctor.registry import Hit, Subject, rule
-from ddsdoctor.topology.model import Pattern, ProcessInfo, TopologyReport, TrafficClass
+from ddsdoctor.topology.model import (
+    Pattern,
+    ProcessInfo,
+    TopologyReport,
+    TrafficClass,
+)
 from ddsdoctor.topology.pattern import data_pairs
 
-GRACE_S = 3.0
-"""Discovery answers within milliseconds; 3 s without one is not a race with the capture's end."""
 _MAX_LISTED = 20
 
 
@@ -182,152 +185,6 @@ def unread_traffic(report: TopologyReport) -> Iterator[Hit]:
                 "durability_proxy_only": proxy,
                 "received_topic_bytes": received[host],
             },
-        )
-
-
-@rule("DD853", "topology.discovery-incomplete", Severity.ERROR, Subject.CAPTURE)
-def discovery_incomplete(report: TopologyReport) -> Iterator[Hit]:
-    """Endpoint discovery between two processes never completes: they cannot communicate.
-
-    Participants find each other with SPDP (multicast) and then exchange their endpoints
-    with SEDP, reliably, over unicast. The capture shows a process receiving another
-    one's SEDP announcements and never acknowledging them (no ACKNACK, or ACKNACKs that
-    keep asking for the same samples), or a process that announced itself with SPDP and
-    then exchanged no SEDP at all with the other hosts. Its readers and writers stay
-    unknown to the others, silently: SPDP works, so every participant looks alive. Typical
-    causes: a firewall that lets multicast through but drops unicast to the DDS ports, a
-    host that announces an address the others cannot reach (OpenSplice picked the wrong
-    network interface), an MTU or ``drop large UDP`` problem that loses the big SEDP
-    messages (IP fragments), or a ``DomainTag``/security mismatch.
-
-    Fix: check that unicast UDP on ports 7410+ (and Cyclone's ephemeral ports) passes both
-    ways, the interface each participant announces (its locators in this report), and that
-    IP fragments are not dropped.
-
-    Reference: DDSI-RTPS 2.5 §8.5.4 (SEDP), §8.4.15.5 (ACKNACK); opensplice-facts.md §3, §10.
-    """
-    procs = {p.key: p for p in report.processes}
-    end = report.end or 0.0
-    last_seen = _last_seen(report)
-    domains = _domains(report)
-    stuck: dict[str, list[dict[str, object]]] = defaultdict(list)
-    linked: set[str] = set()
-    working: set[str] = set()
-    for link in report.sedp_links:
-        a, r = procs.get(link.announcer), procs.get(link.receiver)
-        if a is None or r is None or a.host == r.host or _other_domain(domains, a.key, r.key):
-            continue
-        linked.update((a.key, r.key))
-        first = link.delivered_first
-        if link.acked_sn >= 1:
-            working.update((a.key, r.key))
-            continue
-        if not link.delivered_sn or first is None:
-            continue
-        if end - first < GRACE_S or last_seen.get(r.key, 0.0) - first < GRACE_S:
-            continue
-        stuck[r.key].append(
-            {
-                "announcer": a.key,
-                "host": a.host,
-                "since_s": round(first - (report.start or first), 3),
-                "sent_sn": link.delivered_sn,
-                "answer": "none" if link.acked_sn < 0 else "nack",
-            }
-        )
-    for key, items in sorted(stuck.items()):
-        r = procs[key]
-        nacks = sum(1 for i in items if i["answer"] == "nack")
-        how = (
-            "keeps asking again for them (NACK)"
-            if nacks == len(items)
-            else "never acknowledges them"
-            if not nacks
-            else "never acknowledges or keeps NACKing them"
-        )
-        yield Hit(
-            f"process {_name(r)} on {r.host} receives the endpoint announcements (SEDP) of "
-            f"{len(items)} process(es) on other hosts and {how}: it does not learn their "
-            "readers and writers, so no data flows between them",
-            location=Location(node=r.host, guid=next(iter(r.participants), None)),
-            hint="check that unicast UDP to this host's DDS ports and IP fragments get through",
-            evidence={"process": key, "announcers": items[:_MAX_LISTED]},
-        )
-    yield from _spdp_only(report, procs, linked, working, end, last_seen, domains)
-
-
-def _name(p: ProcessInfo) -> str:
-    """'python (pid 42)', or the vendor for stacks that announce no process name."""
-    name = p.name or f"{vendor_name(p.vendor_id)} process"
-    return name + (f" (pid {p.pid})" if p.pid is not None else f" [{p.key}]")
-
-
-def _last_seen(report: TopologyReport) -> dict[str, float]:
-    """Until when each process was alive: its last packet, or while its SPDP lease ran (a
-    participant that cannot answer sends little more than SPDP, every few seconds to 30 s)."""
-    end = report.end or 0.0
-    out: dict[str, float] = {}
-    for p in report.processes:
-        times = [t.last for px in p.participants if (t := report.participants.get(px)) and t.last]
-        for px in p.participants:
-            q = report.facts.participants.get(px)
-            if q is None or q.last_seen is None:
-                continue
-            times.append(q.last_seen if q.gone else min(end, q.last_seen + (q.lease_s or 10.0)))
-        if times:
-            out[p.key] = max(times)
-    return out
-
-
-def _domains(report: TopologyReport) -> dict[str, set[int]]:
-    out: dict[str, set[int]] = defaultdict(set)
-    for p in report.facts.participants.values():
-        if p.domain_id is not None:
-            out[p.process_key].add(p.domain_id)
-    return out
-
-
-def _other_domain(domains: dict[str, set[int]], a: str, b: str) -> bool:
-    da, db = domains.get(a), domains.get(b)
-    return bool(da and db and not da & db)
-
-
-def _spdp_only(
-    report: TopologyReport,
-    procs: dict[str, ProcessInfo],
-    linked: set[str],
-    working: set[str],
-    end: float,
-    last_seen: dict[str, float],
-    domains: dict[str, set[int]],
-) -> Iterator[Hit]:
-    """Processes that announced themselves with SPDP and exchanged no SEDP with any other
-    host, while processes on other hosts did exchange SEDP (so the capture sees it)."""
-    if not working:
-        return
-    first_spdp: dict[str, float] = {}
-    for s in report.discovery:
-        if s.spdp_first is not None:
-            first_spdp[s.process] = min(first_spdp.get(s.process, s.spdp_first), s.spdp_first)
-    for key, t0 in sorted(first_spdp.items()):
-        p = procs.get(key)
-        if p is None or key in linked or end - t0 < GRACE_S or last_seen.get(key, 0) - t0 < GRACE_S:
-            continue
-        others = {
-            q.host
-            for k, q in procs.items()
-            if k in working and q.host != p.host and not _other_domain(domains, key, k)
-        }
-        if not others:
-            continue
-        yield Hit(
-            f"process {_name(p)} on {p.host} announced itself (SPDP) for "
-            f"{last_seen.get(key, t0) - t0:.0f} s but exchanged no endpoint discovery (SEDP) "
-            f"with the {len(others)} other host(s) where discovery works: its endpoints are "
-            "unknown to them",
-            location=Location(node=p.host, guid=next(iter(p.participants), None)),
-            hint="check the addresses it announces (locators) and that unicast reaches it",
-            evidence={"process": key, "other_hosts": sorted(others)[:_MAX_LISTED]},
         )
 
 

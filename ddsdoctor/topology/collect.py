@@ -96,7 +96,8 @@ def sedp_control(
     ``acks`` keeps the highest ACKNACK bitmap base per (reader prefix, writer prefix, writer
     id): base - 1 is the last SN acknowledged; the writer's prefix is the INFO_DST before the
     ACKNACK (DDSI-RTPS 2.5 §8.3.7.1), without which it cannot be attributed. ``heartbeats``
-    keeps [highest lastSN, first time it was >= 1] per writer and destination: a writer
+    keeps [highest lastSN, first time it was >= 1, time the highest was first announced] per
+    writer and destination: a writer
     advertises its SEDP samples with HEARTBEATs and (Cyclone) sends them only when the
     reader answers, so a silent reader never sees a single SEDP DATA.
     """
@@ -134,9 +135,10 @@ def sedp_control(
                     hkey = (src, dst, wid, dst_ip, dst_port)
                     seen = heartbeats.get(hkey)
                     if seen is None:
-                        heartbeats[hkey] = [last, time]
+                        heartbeats[hkey] = [last, time, time]
                     elif last > seen[0]:
                         seen[0] = last
+                        seen[2] = time
         p = end
 
 

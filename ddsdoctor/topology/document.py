@@ -165,8 +165,10 @@ def report_document(report: TopologyReport) -> dict[str, Any]:
                 {
                     "announcer": link.announcer,
                     "receiver": link.receiver,
+                    "writer": link.writer,
                     "delivered_sn": link.delivered_sn,
                     "delivered_first": link.delivered_first,
+                    "delivered_last": link.delivered_last,
                     "acked_sn": link.acked_sn,
                 }
                 for link in report.sedp_links
@@ -301,6 +303,8 @@ def report_from_dict(doc: Mapping[str, Any]) -> TopologyReport:
                 int(s.get("delivered_sn", 0)),
                 s.get("delivered_first"),
                 int(s.get("acked_sn", -1)),
+                s.get("writer", ""),
+                s.get("delivered_last", s.get("delivered_first")),
             )
             for s in disc.get("sedp", [])
         ),

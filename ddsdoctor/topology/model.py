@@ -226,15 +226,22 @@ class DiscoveryStatus:
 
 @dataclass(frozen=True, slots=True)
 class SedpLink:
-    """Endpoint discovery from one process (announcer) to another (receiver)."""
+    """Endpoint discovery from one SEDP writer of a process (announcer) to another process
+    (receiver)."""
 
     announcer: str
     receiver: str
     delivered_sn: int
-    """Highest SEDP sequence number the announcer sent towards the receiver (0 = none)."""
+    """Highest SEDP sequence number offered towards the receiver, as DATA or in a HEARTBEAT
+    (0 = none)."""
     delivered_first: float | None
+    """When the first one was offered."""
     acked_sn: int
     """Highest SN below the receiver's ACKNACK base (-1 = no ACKNACK from the receiver)."""
+    writer: str = ""
+    """The SEDP writer's GUID (32 hex digits)."""
+    delivered_last: float | None = None
+    """When the highest SN was offered (first time)."""
 
 
 @dataclass(frozen=True, slots=True)

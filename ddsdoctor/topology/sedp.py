@@ -67,41 +67,63 @@ def process_of(facts: DiscoveryFacts, prefix: str) -> str:
     return p.process_key if p is not None else prefix
 
 
+Offer = tuple[int, float, float]
+"""(highest SN offered, first time anything was offered, time the highest SN was offered)."""
+
+
+def _offer(old: Offer | None, sn: int, first: float, at: float) -> Offer:
+    if old is None:
+        return (sn, first, at)
+    if sn > old[0]:
+        return (sn, min(old[1], first), at)
+    return (old[0], min(old[1], first), old[2] if sn < old[0] else min(old[2], at))
+
+
 def sedp_links(collector: Collector, facts: DiscoveryFacts, index: LocatorIndex) -> list[SedpLink]:
-    """SEDP offered (highest SN sent as DATA or announced by HEARTBEAT towards the receiver)
-    vs acknowledged, per (announcer, receiver) process."""
-    delivered: dict[tuple[str, str], tuple[int, float]] = {}
+    """Per SEDP writer and receiving process: the highest SN offered (sent as DATA or
+    announced by HEARTBEAT towards the receiver) vs the highest one it acknowledged."""
+    offered: dict[tuple[str, str, str], Offer] = {}
+
+    def offer(wprefix: bytes, wid: int, receivers: set[str], sn: int, t0: float, at: float) -> None:
+        announcer = process_of(facts, wprefix.hex())
+        writer = f"{wprefix.hex()}{wid:08x}"
+        for r in receivers:
+            receiver = process_of(facts, r)
+            if receiver != announcer:
+                key = (announcer, receiver, writer)
+                offered[key] = _offer(offered.get(key), sn, t0, at)
+
     for (_src, dst, dport, _pfx), flow in collector.flows.items():
         for (wprefix, wid), w in flow.acc.writers.items():
-            if wid not in SEDP_WRITERS or not w.samples:
-                continue
-            announcer = process_of(facts, wprefix.hex())
-            for r in index.reached(dst, dport):
-                receiver = process_of(facts, r)
-                if receiver == announcer:
-                    continue
-                key = (announcer, receiver)
-                sn, first = delivered.get(key, (0, w.first_time))
-                delivered[key] = (max(sn, w.last_sn), min(first, w.first_time))
-    for (wprefix, rprefix, _wid, dst, dport), (last, first) in collector.heartbeats.items():
-        announcer = process_of(facts, wprefix.hex())
+            if wid in SEDP_WRITERS and w.samples:
+                # last_time: the last data of this writer, an upper bound for its highest SN
+                offer(wprefix, wid, index.reached(dst, dport), w.last_sn, w.first_time, w.last_time)
+    for (wprefix, rprefix, wid, dst, dport), (last, first, at) in collector.heartbeats.items():
         targets = {rprefix.hex()} if rprefix else index.reached(dst, int(dport))
-        for r in targets:
-            receiver = process_of(facts, r)
-            if receiver == announcer:
-                continue
-            key = (announcer, receiver)
-            sn, t0 = delivered.get(key, (0, first))
-            delivered[key] = (max(sn, int(last)), min(t0, first))
-    acked: dict[tuple[str, str], int] = {}
-    for (rprefix, wprefix, _wid), base in collector.acks.items():
-        key = (process_of(facts, wprefix.hex()), process_of(facts, rprefix.hex()))
+        offer(wprefix, wid, targets, int(last), first, at)
+    acked: dict[tuple[str, str, str], int] = {}
+    for (rprefix, wprefix, wid), base in collector.acks.items():
+        key = (
+            process_of(facts, wprefix.hex()),
+            process_of(facts, rprefix.hex()),
+            f"{wprefix.hex()}{wid:08x}",
+        )
         if key[0] != key[1]:
             acked[key] = max(acked.get(key, -1), base - 1)
     out = []
-    for key in sorted(set(delivered) | set(acked)):
-        sent: tuple[int, float | None] = delivered.get(key, (0, None))
-        out.append(SedpLink(key[0], key[1], sent[0], sent[1], acked.get(key, -1)))
+    for key in sorted(set(offered) | set(acked)):
+        o = offered.get(key)
+        out.append(
+            SedpLink(
+                key[0],
+                key[1],
+                o[0] if o else 0,
+                o[1] if o else None,
+                acked.get(key, -1),
+                key[2],
+                o[2] if o else None,
+            )
+        )
     return out
 
 

@@ -88,10 +88,37 @@ def test_unicast_blocked_host_never_completes_discovery(rig: Rig, tmp_path: Path
     with read_capture(cap.path) as reader:
         report = run_topology(reader, TopologyOptions(label="blocked"))
     stuck = [f for f in report.findings if f.code == "DD853"]
-    assert stuck, [f.message for f in report.findings]
-    assert {f.location.node for f in stuck} == {h3.name}
-    assert any(str(blocked.pid) in f.message for f in stuck)
+    assert len(stuck) == 1, [f.message for f in report.findings]
+    assert stuck[0].location.node == h3.name and str(blocked.pid) in stuck[0].message
     # h1 -> h2 discovery completed: data flows there
     edges = {(e.src, e.dst): {s.topic for s in e.topics} for e in report.host_edges}
     assert "cmd" in edges[(h1.name, h2.name)]
     assert "cmd" not in edges.get((h1.name, h3.name), set())
+
+
+@pytest.mark.rig(hosts=3)
+def test_big_endpoint_announcement_dropped_is_discovery_incomplete(
+    rig: Rig, tmp_path: Path
+) -> None:
+    """h3 drops UDP datagrams over 600 bytes (an MTU or firewall problem): SPDP (~350 B)
+    passes, the SEDP of a writer with a long partition name does not, so h3 NACKs it forever."""
+    require_tools("tcpdump")
+    h1, h2, h3 = rig.hosts
+    h3.drop_big(600)
+    cap = rig.capture(tmp_path / "big.pcap")
+    long_partition = "plant." + "x" * 700
+    peers.cyclone_pub(h1, "big", partitions=[long_partition], count=0, rate=5, linger=-1)
+    peers.cyclone_sub(h2, "big", partitions=[long_partition])
+    peers.cyclone_sub(h3, "big", partitions=[long_partition])
+    time.sleep(6.0)
+    cap.stop()
+    with read_capture(cap.path) as reader:
+        report = run_topology(reader, TopologyOptions(label="big"))
+    stuck = [f for f in report.findings if f.code == "DD853"]
+    links = [(x.announcer, x.receiver, x.delivered_sn, x.acked_sn) for x in report.sedp_links]
+    assert stuck, links
+    assert {f.location.node for f in stuck} == {h3.name}, [f.message for f in stuck]
+    # h3 is stuck with both other hosts, in both directions (its own big SEDP cannot get out
+    # either): reported once, as the culprit, with NACKs (answers that ask again and again)
+    assert len(stuck) == 1 and "none of the 2 processes" in stuck[0].message
+    assert {a["answer"] for a in stuck[0].evidence["stuck"]} == {"nack"}
