@@ -144,7 +144,15 @@ def _document(report: TopologyReport, fmt: TopologyFormat, graph: Any, top: int)
     return html.to_html(report, graph, report.findings, top=top * 2)
 
 
-@app.command()
+_HELP = (
+    "Map RTPS traffic: hosts, multicast groups, who talks to whom, how much, which topics.\n\n"
+    "Reads a capture (tcpdump -w) of any DDS vendor, groups OpenSplice's five participants per "
+    "process, and reports the full-mesh pattern, unread traffic, stuck discovery, "
+    "partition/type/QoS mismatches and capture problems as findings (docs/topology.md)."
+)
+
+
+@app.command(help=_HELP)
 def topology(
     pcap: Path = typer.Option(
         None, "--pcap", help="Capture file to read: pcap or pcapng, plain or gzip."
@@ -161,7 +169,7 @@ def topology(
         None, "--focus", help="Keep one host (name, IP) or participant and its edges."
     ),
     hosts: Path | None = typer.Option(
-        None, "--hosts", help="Name IPs: CSV lines ip,name[,role] or TOML [[host]] tables."
+        None, "--hosts", help="Name IPs: CSV lines ip,name,role or a .toml file of host tables."
     ),
     top: int = typer.Option(10, "--top", min=1, help="Rows per table in text output."),
     all_topics: bool = typer.Option(
@@ -172,12 +180,7 @@ def topology(
     fail_on: str = typer.Option(None, "--fail-on", help=FAIL_ON_HELP, show_default=False),
     exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even with findings."),
 ) -> None:
-    """Map RTPS traffic: hosts, multicast groups, who talks to whom, how much, which topics.
-
-    Reads a capture (tcpdump -w) of any DDS vendor, groups OpenSplice's five participants
-    per process, and reports the full-mesh pattern, unread traffic, stuck discovery,
-    partition/type/QoS mismatches and capture problems as findings.
-    """
+    """``ddsdoctor topology``: see _HELP."""
     if pcap is None:
         fail("give a capture file with --pcap FILE", ExitCode.USAGE)
     threshold = parse_fail_on(fail_on) or Severity.ERROR
