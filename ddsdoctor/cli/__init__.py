@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from ddsdoctor.cli.typerapp import app as app
 
 # Command modules, in the order `--help` lists them. Each registers itself on `app`.
-COMMAND_MODULES = ("check", "fleet", "scan", "probe", "durability", "rules")
+COMMAND_MODULES = ("check", "fleet", "topology", "scan", "probe", "durability", "rules")
 
 
 def __getattr__(name: str) -> Any:

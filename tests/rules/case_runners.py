@@ -21,8 +21,12 @@ Case kinds:
   node's file linted with the node's env, plus the cross-node rules (``run_fleet``). The node
   configs it names live in the same directory under names that do not start with ``pass_`` or
   ``fail_``.
-* ``*.json``: discovery facts in the topology/scan JSON shape, or probe results in the
-  probe's JSON shape (a document with a ``probe`` member) (``run_facts``).
+* ``*.json``: discovery facts in the topology/scan JSON shape; a document with topology
+  members (``edges``, ``hosts``, ``discovery``: the ``topology --format json`` shape, see
+  docs/topology.md) also runs the capture/topology rules (DD80x, DD85x); a document with a
+  ``probe`` member runs the probe rules (``run_facts``).
+* ``*.pcap``, ``*.pcapng``: a capture run through ``topology`` (``run_capture``); option
+  ``hosts`` names a --hosts file in the case directory.
 * ``*.jsonl``: a durability protocol timeline (``ddsdoctor durability --timeline``), which may
   include and edit a real lab capture (``run_durability``; see tests/durability/case_timeline.py).
   ``options`` sets the view limits (``timeout_s``, ``slow_s``, ``stuck_s``, ``grace_s``,
@@ -86,12 +90,32 @@ def run_xml(case: Path, meta: dict[str, Any]) -> list[Finding]:
 
 
 def run_facts(case: Path, meta: dict[str, Any]) -> list[Finding]:
-    """Discovery facts written as JSON (the topology/scan ``participants``/``endpoints``), or
-    probe results (the probe's ``probe``/``topics``)."""
+    """Discovery facts written as JSON (the topology/scan ``participants``/``endpoints``),
+    a whole topology document, or probe results (the probe's ``probe``/``topics``)."""
     doc = json.loads(case.read_text(encoding="utf-8"))
+    if any(k in doc for k in ("edges", "hosts", "discovery")):
+        from ddsdoctor.topology.document import report_from_dict as topology_from_dict
+        from ddsdoctor.topology.run import diagnose
+
+        return diagnose(topology_from_dict(doc), RuleSelection(select=("ALL",)), None)
     if "probe" in doc:
         return run_rules(Subject.PROBE, report_from_dict(doc), RuleSelection(select=("ALL",)))
     return run_rules(Subject.DISCOVERY, facts_from_dict(doc), RuleSelection(select=("ALL",)))
+
+
+def run_capture(case: Path, meta: dict[str, Any]) -> list[Finding]:
+    """A capture file, diagnosed like ``ddsdoctor topology --pcap CASE``."""
+    from ddsdoctor.capture import read_capture
+    from ddsdoctor.topology.hosts import load_hosts_file
+    from ddsdoctor.topology.run import TopologyOptions, run_topology
+
+    opts = meta.get("options", {})
+    hosts = load_hosts_file(case.parent / opts["hosts"]) if "hosts" in opts else {}
+    options = TopologyOptions(
+        selection=RuleSelection(select=("ALL",)), hosts=hosts, label=case.name
+    )
+    with read_capture(case) as reader:
+        return list(run_topology(reader, options).findings)
 
 
 def run_fleet_case(case: Path, meta: dict[str, Any]) -> list[Finding]:
@@ -119,6 +143,8 @@ RUNNERS: dict[str, Callable[[Path, dict[str, Any]], list[Finding]]] = {
     ".json": run_facts,
     ".toml": run_fleet_case,
     ".jsonl": run_durability,
+    ".pcap": run_capture,
+    ".pcapng": run_capture,
 }
 
 
