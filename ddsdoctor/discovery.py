@@ -14,38 +14,20 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from ddsdoctor.wire.ids import OPENSPLICE_FAMILY, VENDOR_NAMES
+
 INFINITE = math.inf
 
-# Vendor ids (DDS Foundation registry; rtps-facts §8).
-VENDORS: dict[int, str] = {
-    0x0101: "RTI Connext DDS",
-    0x0102: "OpenSplice DDS",
-    0x0103: "OpenDDS",
-    0x0104: "MilSoft Mil-DDS",
-    0x0105: "Kongsberg InterCOM DDS",
-    0x0106: "Twin Oaks CoreDX DDS",
-    0x0109: "ETRI Diamond DDS",
-    0x010A: "RTI Connext DDS Micro",
-    0x010B: "Vortex Cafe",
-    0x010C: "Vortex Gateway",
-    0x010D: "Vortex Lite",
-    0x010E: "Technicolor Qeo",
-    0x010F: "eProsima Fast DDS",
-    0x0110: "Eclipse Cyclone DDS",
-    0x0111: "GurumNetworks GurumDDS",
-    0x0112: "Atostek RustDDS",
-    0x0113: "Nanjing Zhenrong ZRDDS",
-    0x0114: "S2E Dust DDS",
-    0x0115: "eProsima Safe DDS",
-    0x0120: "Vortex Cloud",
-}
-OPENSPLICE_VENDORS = frozenset({0x0102, 0x010B, 0x010C, 0x010D, 0x0120})
+# One vendor table for the whole tool: the wire module's (DDS Foundation registry,
+# rtps-facts §8). ``wire.ids`` is pure and import-light.
+VENDORS = VENDOR_NAMES
+OPENSPLICE_VENDORS = OPENSPLICE_FAMILY
 
 
 def vendor_name(vendor_id: int | None) -> str:
     if vendor_id is None:
         return "unknown"
-    return VENDORS.get(vendor_id, f"vendor 0x{vendor_id:04x}")
+    return VENDOR_NAMES.get(vendor_id, f"vendor 0x{vendor_id:04x}")
 
 
 class EndpointKind(enum.StrEnum):
