@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from ddsdoctor.capture.stats import CaptureStats
+
 
 class StopReason(enum.Enum):
     """Why a live capture ended. The report of everything seen is written in every case."""
@@ -98,3 +100,13 @@ class LiveStats:
             "pcap_error": self.pcap_error,
             "error": self.error,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class LiveCapture:
+    """The subject of the live-capture rules (``ddsdoctor/rules/capture_live.py``)."""
+
+    live: LiveStats
+    stats: CaptureStats
+    requested_duration: float | None = None
+    """The --duration asked for (None: until interrupted)."""

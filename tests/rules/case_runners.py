@@ -22,6 +22,9 @@ Case kinds:
   configs it names live in the same directory under names that do not start with ``pass_`` or
   ``fail_``.
 * ``*.json``: discovery facts in the topology/scan JSON shape (``run_facts``).
+* ``*.live``: the counters of a live capture as TOML (``run_live``): a ``[live]`` table of
+  ``LiveStats`` fields (enums by value, e.g. ``mode = "recv"``, ``stop_reason = "sigint"``),
+  an optional ``[stats]`` table of ``CaptureStats`` fields and ``requested_duration``.
 
 Add a runner for a new extension to RUNNERS.
 """
@@ -91,10 +94,28 @@ def run_fleet_case(case: Path, meta: dict[str, Any]) -> list[Finding]:
     return run_fleet(options).findings
 
 
+def run_live(case: Path, meta: dict[str, Any]) -> list[Finding]:
+    """Live-capture counters (``ddsdoctor topology --iface``) run through the DD81x rules."""
+    from ddsdoctor.capture.livestats import CaptureMode, LiveCapture, LiveStats, StopReason
+    from ddsdoctor.capture.stats import CaptureStats
+
+    doc = tomllib.loads(case.read_text(encoding="utf-8"))
+    fields = dict(doc.get("live", {}))
+    if "mode" in fields:
+        fields["mode"] = CaptureMode(fields["mode"])
+    if "stop_reason" in fields:
+        fields["stop_reason"] = StopReason(fields["stop_reason"])
+    subject = LiveCapture(
+        LiveStats(**fields), CaptureStats(**doc.get("stats", {})), doc.get("requested_duration")
+    )
+    return run_rules(Subject.CAPTURE, subject, RuleSelection(select=("ALL",)))
+
+
 RUNNERS: dict[str, Callable[[Path, dict[str, Any]], list[Finding]]] = {
     ".xml": run_xml,
     ".json": run_facts,
     ".toml": run_fleet_case,
+    ".live": run_live,
 }
 
 
