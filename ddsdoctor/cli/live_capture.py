@@ -5,7 +5,7 @@
     source = open_live(options)                      # exit 2 / 3 with a clear message
     with source, stop_on_signals(source):            # SIGINT/SIGTERM -> stop + drain
         report = consume(tapped(source, view))       # run_topology on the datagrams
-    findings = live_findings(source, selection, duration)
+    findings = live_findings(source.live, source.stats, selection, duration)
 
 A second SIGINT/SIGTERM while stopping raises KeyboardInterrupt: the CLI closes the pcap
 (complete records) and exits 130 without a report.
@@ -26,8 +26,9 @@ from rich.console import Console
 from ddsdoctor.capture.afpacket import ErrorKind, LiveCaptureError
 from ddsdoctor.capture.datagram import Datagram
 from ddsdoctor.capture.live import LiveOptions, LiveSource
-from ddsdoctor.capture.livestats import LiveCapture, StopReason
+from ddsdoctor.capture.livestats import LiveCapture, LiveStats, StopReason
 from ddsdoctor.capture.pcapwrite import PcapWriteError
+from ddsdoctor.capture.stats import CaptureStats
 from ddsdoctor.capture.tally import LiveTally
 from ddsdoctor.exitcodes import ExitCode
 from ddsdoctor.findings import Finding
@@ -101,9 +102,9 @@ def consume_live(
 
 
 def live_findings(
-    source: LiveSource, selection: RuleSelection, duration: float | None
+    live: LiveStats, stats: CaptureStats, selection: RuleSelection, duration: float | None
 ) -> list[Finding]:
-    """The DD813-DD819 accounting findings for a finished live capture."""
+    """The DD813-DD819 accounting findings for a finished live capture (its two counters)."""
     from ddsdoctor.engine import run_rules
 
     rules = [
@@ -111,7 +112,7 @@ def live_findings(
         for r in REGISTRY.for_subject(Subject.CAPTURE)
         if r.func is not None and r.func.__module__ == "ddsdoctor.rules.capture_live"
     ]
-    subject = LiveCapture(source.live, source.stats, duration)
+    subject = LiveCapture(live, stats, duration)
     return run_rules(Subject.CAPTURE, subject, selection, rules=rules)
 
 
