@@ -52,10 +52,23 @@ CORPUS_ETHERNET = [
     CORPUS / "pcap" / "ntop__nDPI__tests__cfgs__default__pcap__rtps.pcap",
 ]
 TSHARK_FIELDS = [
-    "frame.time_epoch", "frame.len", "ip.src", "ip.dst", "udp.srcport", "udp.dstport",
-    "rtps.vendorId", "rtps.guidPrefix.src", "rtps.sm.id", "rtps.sm.wrEntityId",
-    "rtps.sm.seqNumber", "rtps.param.topicName", "rtps.param.typeName", "rtps.param.partition",
-    "rtps.param.participant_guid", "rtps.param.endpoint_guid", "rtps.property_value",
+    "frame.time_epoch",
+    "frame.len",
+    "ip.src",
+    "ip.dst",
+    "udp.srcport",
+    "udp.dstport",
+    "rtps.vendorId",
+    "rtps.guidPrefix.src",
+    "rtps.sm.id",
+    "rtps.sm.wrEntityId",
+    "rtps.sm.seqNumber",
+    "rtps.param.topicName",
+    "rtps.param.typeName",
+    "rtps.param.partition",
+    "rtps.param.participant_guid",
+    "rtps.param.endpoint_guid",
+    "rtps.property_value",
 ]
 
 
@@ -109,31 +122,81 @@ def build_ddsperf_capture(path: Path, packets: int, seconds: float) -> Path:
     try:
         _ip("netns", "add", spaces[0])
         _ip("-n", spaces[0], "link", "set", "lo", "up")
-        _ip("-n", spaces[0], "link", "add", "br0", "type", "bridge", "mcast_snooping", "0",
-            "stp_state", "0", "forward_delay", "0")
+        _ip(
+            "-n",
+            spaces[0],
+            "link",
+            "add",
+            "br0",
+            "type",
+            "bridge",
+            "mcast_snooping",
+            "0",
+            "stp_state",
+            "0",
+            "forward_delay",
+            "0",
+        )
         _ip("-n", spaces[0], "link", "set", "br0", "up")
         for i, ns in enumerate(spaces[1:], 1):
             _ip("netns", "add", ns)
             _ip("-n", ns, "link", "set", "lo", "up")
-            _ip("-n", spaces[0], "link", "add", f"vh{i}", "type", "veth", "peer", "name", "eth0",
-                "netns", ns)
+            _ip(
+                "-n",
+                spaces[0],
+                "link",
+                "add",
+                f"vh{i}",
+                "type",
+                "veth",
+                "peer",
+                "name",
+                "eth0",
+                "netns",
+                ns,
+            )
             _ip("-n", spaces[0], "link", "set", f"vh{i}", "master", "br0", "up")
             _ip("-n", ns, "addr", "add", f"10.97.0.1{i}/24", "dev", "eth0")
             _ip("-n", ns, "link", "set", "eth0", "up")
             _ip("-n", ns, "route", "add", "224.0.0.0/4", "dev", "eth0")
-            subprocess.run(["ip", "netns", "exec", ns, "sysctl", "-qw",
-                            "net.ipv6.conf.all.disable_ipv6=1"], check=False)
+            subprocess.run(
+                ["ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1"],
+                check=False,
+            )
         tcpdump = subprocess.Popen(
-            ["ip", "netns", "exec", spaces[0], "tcpdump", "-i", "br0", "-n", "-s", "0", "-U",
-             "-c", str(packets), "-w", str(path), "udp"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                "ip",
+                "netns",
+                "exec",
+                spaces[0],
+                "tcpdump",
+                "-i",
+                "br0",
+                "-n",
+                "-s",
+                "0",
+                "-U",
+                "-c",
+                str(packets),
+                "-w",
+                str(path),
+                "udp",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         procs.append(tcpdump)
         time.sleep(1.0)
-        for ns, mode in zip(spaces[1:], (["ping"], ["pong"], ["pub", "5kHz"], ["sub"]),
-                            strict=True):
-            procs.append(subprocess.Popen(
-                ["ip", "netns", "exec", ns, "ddsperf", "-D", str(int(seconds) + 5), *mode],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        for ns, mode in zip(
+            spaces[1:], (["ping"], ["pong"], ["pub", "5kHz"], ["sub"]), strict=True
+        ):
+            procs.append(
+                subprocess.Popen(
+                    ["ip", "netns", "exec", ns, "ddsperf", "-D", str(int(seconds) + 5), *mode],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
         try:
             tcpdump.wait(timeout=seconds)
         except subprocess.TimeoutExpired:
@@ -165,20 +228,28 @@ def ours(path: Path, *, cache: bool = True, stage: str = "full") -> tuple[int, d
         acc = WriterAccounts()
         for dg in reader:
             if acc.account(dg.payload, dg.time) & DISCOVERY:
-                records += len(dec.decode(dg.payload, acc.discovery, time=dg.time,
-                                          dst_port=dg.dport).records)
+                records += len(
+                    dec.decode(dg.payload, acc.discovery, time=dg.time, dst_port=dg.dport).records
+                )
         samples = sum(w.samples for w in acc.writers.values())
-        return reader.stats.frames, {"samples": samples, "writers": len(acc.writers),
-                                     "records": records, "cache_hits": dec.cache_hits}
+        return reader.stats.frames, {
+            "samples": samples,
+            "writers": len(acc.writers),
+            "records": records,
+            "cache_hits": dec.cache_hits,
+        }
     for dg in reader:
         walked = scan(dg.payload)
         samples += len(walked.data)
         if stage == "full" and walked.discovery:
-            records += len(dec.decode(dg.payload, walked, time=dg.time,
-                                      dst_port=dg.dport).records)
-    return reader.stats.frames, {"data_submessages": samples, "records": records,
-                                 "discovery_samples": dec.samples, "cache_hits": dec.cache_hits,
-                                 "malformed": dec.malformed}
+            records += len(dec.decode(dg.payload, walked, time=dg.time, dst_port=dg.dport).records)
+    return reader.stats.frames, {
+        "data_submessages": samples,
+        "records": records,
+        "discovery_samples": dec.samples,
+        "cache_hits": dec.cache_hits,
+        "malformed": dec.malformed,
+    }
 
 
 def tshark(path: Path) -> int:
@@ -209,8 +280,7 @@ def bench(path: Path, repeat: int) -> None:
         ("ours: read only", best(lambda: ours(path, stage="read"), repeat)),
         ("ours: read + scan", best(lambda: ours(path, stage="scan"), repeat)),
         ("ours: read + scan + discovery (cache)", best(lambda: ours(path), repeat)),
-        ("ours: read + scan + discovery (no cache)",
-         best(lambda: ours(path, cache=False), repeat)),
+        ("ours: read + scan + discovery (no cache)", best(lambda: ours(path, cache=False), repeat)),
         ("ours: read + account + discovery", best(lambda: ours(path, stage="account"), repeat)),
     ]
     for name, t in rows:
@@ -239,8 +309,9 @@ def main() -> None:
         out = args.keep or Path(tmp)
         out.mkdir(parents=True, exist_ok=True)
         if args.source in ("ddsperf", "both"):
-            bench(build_ddsperf_capture(out / "ddsperf.pcap", args.packets, args.seconds),
-                  args.repeat)
+            bench(
+                build_ddsperf_capture(out / "ddsperf.pcap", args.packets, args.seconds), args.repeat
+            )
         if args.source in ("corpus", "both"):
             bench(build_corpus_capture(out / "corpus-replay.pcap", args.packets), args.repeat)
 

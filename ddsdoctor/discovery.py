@@ -133,6 +133,10 @@ class Participant:
 
     guid_prefix: str
     vendor_id: int | None = None
+    # How vendor_id was learnt: "rtps-header" (captures), or for builtin topics, which carry no
+    # vendor id, the heuristic that decided it ("properties", "opensplice-group",
+    # "guid-prefix"); see ddsdoctor/live/vendor.py.
+    vendor_source: str | None = None
     domain_id: int | None = None
     host: str | None = None
     process: str | None = None

@@ -72,6 +72,7 @@ def participant_to_dict(p: Participant) -> dict[str, Any]:
         "guid_prefix": p.guid_prefix,
         "vendor_id": p.vendor_id,
         "vendor": p.vendor,
+        "vendor_source": p.vendor_source,
         "domain": p.domain_id,
         "host": p.host,
         "process": p.process,
@@ -126,6 +127,7 @@ def facts_from_dict(d: dict[str, Any]) -> DiscoveryFacts:
         p = Participant(guid_prefix=pd["guid_prefix"])
         for key in (
             "vendor_id",
+            "vendor_source",
             "host",
             "process",
             "pid",

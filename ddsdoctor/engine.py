@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 from ddsdoctor.findings import Finding, Location
@@ -31,15 +31,23 @@ def run_rules(
     enrich: Enrich | None = None,
     path: str | None = None,
     rules: Iterable[Rule] | None = None,
+    present: Collection[str] | None = None,
 ) -> list[Finding]:
     """Run every enabled rule for ``subject_kind`` on ``subject``.
 
+    ``present``: the element tags the subject holds, when known; a rule that ``needs`` tags of
+    which none is present is not run (it could not report anything).
     A rule that raises does not stop the others: its crash becomes a DD009 finding.
     """
     out: list[Finding] = []
-    for r in rules if rules is not None else REGISTRY.for_subject(subject_kind):
-        if r.func is None or not selection.enabled(r, path):
+    if rules is None:
+        enabled = selection.rules_for(subject_kind, path)
+    else:
+        enabled = [r for r in rules if r.func is not None and selection.enabled(r, path)]
+    for r in enabled:
+        if r.needs and present is not None and r.needs.isdisjoint(present):
             continue
+        assert r.func is not None
         try:
             for hit in r.func(subject):
                 out.append(to_finding(r, hit, selection, locate, enrich))

@@ -7,9 +7,8 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ddsdoctor.cyclone import analyze as cyclone
 from ddsdoctor.engine import filter_declared, run_rules
 from ddsdoctor.findings import Finding, Severity, sort_findings
 from ddsdoctor.ospl.load import ROOT_TAG, OsplDocument
@@ -17,7 +16,10 @@ from ddsdoctor.registry import Subject
 from ddsdoctor.rules import input as input_codes
 from ddsdoctor.settings import Settings, SettingsResolver
 from ddsdoctor.suppress import apply_suppressions, parse_suppressions
-from ddsdoctor.xmlsource import MAX_BYTES, XmlDocument, load_xml
+from ddsdoctor.xmlsource import MAX_BYTES, SourceLines, XmlDocument, load_xml, read_bytes
+
+if TYPE_CHECKING:
+    from ddsdoctor.cache import ResultCache
 
 SKIP_DIRS = frozenset(
     {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
@@ -55,6 +57,7 @@ class CheckOptions:
     max_bytes: int = MAX_BYTES
     force_exclude: bool = False
     host: Any = None  # HostFacts for --host, or None
+    cache: ResultCache | None = None  # findings of unchanged files (ddsdoctor/cache.py)
 
 
 @dataclass(slots=True)
@@ -62,7 +65,7 @@ class CheckReport:
     findings: list[Finding]
     files: int
     suppressed: int
-    documents: dict[str, XmlDocument]
+    documents: dict[str, SourceLines]  # for source lines in text output
     fail_on: Severity
 
     def failed(self) -> bool:
@@ -86,17 +89,25 @@ def _analyze_ospl(
         locate=doc.locate,
         enrich=doc.expansion_evidence,
         path=xml.path,
+        present=xml.tags(),
     )
 
 
 ANALYZERS[ROOT_TAG] = _analyze_ospl
-for _tag in cyclone.ROOT_TAGS:
-    ANALYZERS[_tag] = cyclone.analyze
 
 # Recognisers for documents the exact root tag does not identify: Cyclone DDS matches its root
 # case-insensitively, ignores namespaces and has bare fragments (cyclone/load.py).
 Classifier = Callable[[XmlDocument], Analyzer | None]
-CLASSIFIERS: list[Classifier] = [cyclone.classify]
+
+
+def _classify_cyclone(xml: XmlDocument) -> Analyzer | None:
+    # imported here: Cyclone's modules and XSD model load only when a file is not OpenSplice's
+    from ddsdoctor.cyclone.analyze import classify
+
+    return classify(xml)
+
+
+CLASSIFIERS: list[Classifier] = [_classify_cyclone]
 
 
 def analyzer_for(xml: XmlDocument) -> Analyzer | None:
@@ -143,11 +154,11 @@ def collect_files(options: CheckOptions) -> list[Path]:
                     if name.lower().endswith(".xml"):
                         p = Path(dirpath) / name
                         s = options.resolver.for_path(p)
-                        if not _excluded(p, s.exclude, s.base_dir()):
+                        if not (s.exclude and _excluded(p, s.exclude, s.base_dir())):
                             files.append(p)
         else:
             s = options.resolver.for_path(given)
-            if options.force_exclude and _excluded(given, s.exclude, s.base_dir()):
+            if options.force_exclude and s.exclude and _excluded(given, s.exclude, s.base_dir()):
                 continue
             files.append(given)
     out = []
@@ -162,12 +173,19 @@ def collect_files(options: CheckOptions) -> list[Path]:
 
 
 def check_file(
-    path: Path, options: CheckOptions, env: Mapping[str, str]
+    path: Path,
+    options: CheckOptions,
+    env: Mapping[str, str],
+    data: bytes | None = None,
+    display: str | None = None,
 ) -> tuple[list[Finding], int, XmlDocument | None]:
-    """Lint one file: (findings after selection and suppression, suppressed count, document)."""
+    """Lint one file: (findings after selection and suppression, suppressed count, document).
+
+    ``data``: the file's bytes when the caller has read them already.
+    """
     settings = options.resolver.for_path(path)
-    display = display_path(path)
-    loaded = load_xml(path, display, options.max_bytes)
+    display = display or display_path(path)
+    loaded = load_xml(path, display, options.max_bytes, data)
     selection = settings.selection()
     if loaded.document is None:
         return filter_declared(loaded.findings, selection), 0, None
@@ -190,15 +208,49 @@ def check_file(
     return findings, suppressed, xml
 
 
+def check_cached(
+    path: Path, options: CheckOptions, env: Mapping[str, str], cache: ResultCache
+) -> tuple[list[Finding], int, SourceLines | None]:
+    """``check_file`` through the result cache: unchanged inputs are not parsed again."""
+    from ddsdoctor.cache import CachedSource, Entry, env_key, settings_context
+
+    display = display_path(path)
+    data = read_bytes(path, display, options.max_bytes)
+    if isinstance(data, Finding):
+        selection = options.resolver.for_path(path).selection()
+        return filter_declared([data], selection), 0, None
+    settings = options.resolver.for_path(path)
+    context = settings_context(settings, options.max_bytes, options.env.label)
+    key = cache.key(data, display, context, env_key(data, env))
+    entry = cache.get(key)
+    if entry is not None:
+        return list(entry.findings), entry.suppressed, CachedSource(display, entry.lines)
+    findings, suppressed, doc = check_file(path, options, env, data, display)
+    lines = {}
+    if doc is not None:
+        for f in findings:
+            line = f.location.line
+            if line and f.location.path == display and line not in lines:
+                lines[line] = doc.line_text(line)
+    cache.put(key, Entry(findings, suppressed, lines))
+    return findings, suppressed, doc
+
+
 def run_check(options: CheckOptions) -> CheckReport:
     files = collect_files(options)
     env = options.env.resolve()
     findings: list[Finding] = []
-    documents: dict[str, XmlDocument] = {}
+    documents: dict[str, SourceLines] = {}
     suppressed = 0
     fail_on = Severity.ERROR
+    # host facts are not part of the cache key: a --host run is never cached
+    cache = options.cache if options.host is None else None
     for path in files:
-        fs, sup, doc = check_file(path, options, env)
+        doc: SourceLines | None
+        if cache is None:
+            fs, sup, doc = check_file(path, options, env)
+        else:
+            fs, sup, doc = check_cached(path, options, env, cache)
         findings += fs
         suppressed += sup
         if doc is not None:

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import enum
 import importlib
+import importlib.util
 import inspect
 import pkgutil
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from ddsdoctor.findings import Finding, Location, Severity
 
@@ -72,6 +73,10 @@ class Rule:
     func: RuleFunc | None = None
     default_enabled: bool = True
     tags: tuple[str, ...] = ()
+    # Element tags the rule looks at: it can only report when the document holds one of them.
+    # The engine skips it otherwise (a check runs ~100 rules per file; most sections are absent).
+    # Empty: the rule always runs. A trigger must be a necessary condition, never a guess.
+    needs: frozenset[str] = frozenset()
 
     @property
     def summary(self) -> str:
@@ -110,8 +115,26 @@ class RegistryError(ValueError):
     """A rule was declared twice or with a malformed code or name."""
 
 
+class Known(NamedTuple):
+    """A rule's code and name, known without importing its module (for selector checks)."""
+
+    code: str
+    name: str
+
+
+# How a rule module names its rules: `@rule("DD101", "network.x", ...)`, `declare("DD001", ...)`.
+_DECLARED = re.compile(r'\b(?:rule|declare)\(\s*"(DD[0-9]{3})",\s*"([a-z0-9.-]+)"')
+
+
 class Registry:
-    """All rules, by code and by name."""
+    """All rules, by code and by name.
+
+    Rule modules are imported when first needed: ``check`` on OpenSplice files imports the
+    modules whose source mentions ``Subject.OSPL`` and not the Cyclone, fleet or discovery
+    ones (their imports cost more than linting a file). Reading the sources instead of keeping
+    a generated index means a new rule can never be missed; iterating the registry, or asking
+    for a code that the sources do not place, imports everything.
+    """
 
     def __init__(self) -> None:
         self._by_code: dict[str, Rule] = {}
@@ -119,6 +142,8 @@ class Registry:
         self._loaded = False
         self._sorted: list[Rule] | None = None  # invalidated by add()
         self._subjects: dict[Subject, list[Rule]] = {}
+        self._sources: dict[str, str] | None = None  # rule module -> its source text
+        self._imported: set[str] = set()
 
     def add(self, r: Rule) -> Rule:
         if not CODE_RE.match(r.code):
@@ -137,10 +162,19 @@ class Registry:
         return r
 
     def __getitem__(self, code_or_name: str) -> Rule:
-        self.load_all()
-        if code_or_name in self._by_code:
-            return self._by_code[code_or_name]
-        return self._by_name[code_or_name]
+        found = self._lookup(code_or_name)
+        if found is None and not self._loaded:
+            self._load_where(f'"{code_or_name}"')  # the module that names it
+            found = self._lookup(code_or_name)
+        if found is None:
+            self.load_all()
+            found = self._lookup(code_or_name)
+        if found is None:
+            raise KeyError(code_or_name)
+        return found
+
+    def _lookup(self, code_or_name: str) -> Rule | None:
+        return self._by_code.get(code_or_name) or self._by_name.get(code_or_name)
 
     def get(self, code_or_name: str) -> Rule | None:
         try:
@@ -160,18 +194,30 @@ class Registry:
 
     def for_subject(self, subject: Subject) -> list[Rule]:
         """The runnable rules for a subject, in code order (cached: asked once per file)."""
-        self.load_all()
         rules = self._subjects.get(subject)
         if rules is None:
-            rules = [r for r in self if r.subject is subject and r.func is not None]
+            self._load_where(f"Subject.{subject.name}")
+            found = [r for r in self._by_code.values() if r.subject is subject and r.func]
+            rules = sorted(found, key=lambda r: r.code)
             self._subjects[subject] = rules
         return rules
+
+    def known(self) -> list[Known]:
+        """Every rule's code and name, read off the rule modules' sources (nothing imported)."""
+        found = {Known(r.code, r.name) for r in self._by_code.values()}
+        sources = self._rule_sources()
+        if sources is None:
+            self.load_all()
+            return [Known(r.code, r.name) for r in self]
+        for text in sources.values():
+            found.update(Known(code, name) for code, name in _DECLARED.findall(text))
+        return sorted(found)
 
     def load_all(self) -> None:
         """Import every module of :mod:`ddsdoctor.rules` so their decorators run.
 
         Rule modules must stay import-light (no scapy, cyclonedds or networkx at import time):
-        ``ddsdoctor check`` imports them all.
+        ``ddsdoctor check`` imports the ones for the subjects it sees.
         """
         if self._loaded:
             return
@@ -180,6 +226,38 @@ class Registry:
 
         for info in pkgutil.iter_modules(pkg.__path__, pkg.__name__ + "."):
             importlib.import_module(info.name)
+
+    def _load_where(self, needle: str) -> None:
+        """Import every rule module whose source contains ``needle`` (all when unreadable)."""
+        if self._loaded:
+            return
+        sources = self._rule_sources()
+        if sources is None:
+            self.load_all()
+            return
+        for name, text in sources.items():
+            if name not in self._imported and needle in text:
+                self._imported.add(name)
+                importlib.import_module(name)
+
+    def _rule_sources(self) -> dict[str, str] | None:
+        """Source text of each rule module, or None when not installed as source files."""
+        if self._sources is None:
+            import ddsdoctor.rules as pkg
+
+            sources: dict[str, str] = {}
+            try:
+                for info in pkgutil.iter_modules(pkg.__path__, pkg.__name__ + "."):
+                    spec = importlib.util.find_spec(info.name)
+                    origin = spec.origin if spec is not None else None
+                    if not origin or not origin.endswith(".py"):
+                        return None
+                    with open(origin, encoding="utf-8") as fh:  # noqa: PTH123
+                        sources[info.name] = fh.read()
+            except (OSError, UnicodeDecodeError, ImportError):
+                return None
+            self._sources = sources
+        return self._sources
 
 
 REGISTRY = Registry()
@@ -193,8 +271,13 @@ def rule(
     *,
     default_enabled: bool = True,
     tags: tuple[str, ...] = (),
+    needs: tuple[str, ...] = (),
 ) -> Callable[[RuleFunc], RuleFunc]:
-    """Register a rule function. Its docstring is its documentation."""
+    """Register a rule function. Its docstring is its documentation.
+
+    ``needs``: element tags of which at least one must occur in the document for the rule to
+    find anything (e.g. ``("DurabilityService",)``); the engine skips the rule otherwise.
+    """
 
     def decorate(func: RuleFunc) -> RuleFunc:
         REGISTRY.add(
@@ -207,6 +290,7 @@ def rule(
                 func=func,
                 default_enabled=default_enabled,
                 tags=tags,
+                needs=frozenset(needs),
             )
         )
         return func

@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from ddsdoctor.findings import Severity
-from ddsdoctor.registry import REGISTRY, Rule
+from ddsdoctor.registry import REGISTRY, Known, Rule, Subject
 
 
 class SelectorError(ValueError):
     """A selector matches no rule (a usage error: exit 2)."""
 
 
-def _specificity(selector: str, r: Rule) -> int:
+def _specificity(selector: str, r: Rule | Known) -> int:
     """How specifically ``selector`` matches ``r``; 0 means it does not match."""
     if selector == "ALL":
         return 1
@@ -35,10 +35,15 @@ def _specificity(selector: str, r: Rule) -> int:
 
 def validate_selectors(selectors: Iterable[str]) -> None:
     """Raise SelectorError for any selector that matches no registered rule."""
-    rules = list(REGISTRY)
+    selectors = list(selectors)
+    if not selectors:
+        return
+    known: list[Rule] | list[Known] = REGISTRY.known()
     for s in selectors:
-        if not any(_specificity(s, r) for r in rules):
-            raise SelectorError(f"unknown rule selector {s!r} (see `ddsdoctor rules`)")
+        if not any(_specificity(s, r) for r in known):
+            known = list(REGISTRY)  # sure before refusing: import every rule module
+            if not any(_specificity(s, r) for r in known):
+                raise SelectorError(f"unknown rule selector {s!r} (see `ddsdoctor rules`)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +57,9 @@ class RuleSelection:
     per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # Memo of decisions: selection runs for every rule and every file.
     _memo: dict[tuple[str, str | None], bool] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
+    _lists: dict[tuple[Subject, str | None], list[Rule]] = field(
         default_factory=dict, compare=False, hash=False, repr=False
     )
 
@@ -68,6 +76,16 @@ class RuleSelection:
         if hit is None:
             hit = self._memo[key] = self._decide(r, path)
         return hit
+
+    def rules_for(self, subject: Subject, path: str | None = None) -> list[Rule]:
+        """The enabled, runnable rules for a subject (and file), in code order; computed once
+        per selection unless per-file ignores make the list depend on the path."""
+        key = (subject, path if self.per_file_ignores else None)
+        rules = self._lists.get(key)
+        if rules is None:
+            rules = [r for r in REGISTRY.for_subject(subject) if self.enabled(r, path)]
+            self._lists[key] = rules
+        return rules
 
     def _decide(self, r: Rule, path: str | None) -> bool:
         best_pos = 0
@@ -91,6 +109,8 @@ class RuleSelection:
         return out
 
     def severity_for(self, r: Rule, hit_severity: Severity | None = None) -> Severity:
+        if not self.severity:
+            return hit_severity or r.severity
         best, chosen = 0, None
         for selector, sev in self.severity.items():
             spec = _specificity(selector, r)

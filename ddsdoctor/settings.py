@@ -9,7 +9,6 @@ inputs, ``--isolated`` ignores settings files, and command-line flags override b
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -171,6 +170,8 @@ def parse_table(table: dict[str, Any], source: Path, _depth: int = 0) -> Setting
 
 
 def load_file(path: Path, _depth: int = 0) -> Settings:
+    import tomllib  # here: --isolated runs and directories without settings never need it
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -186,6 +187,8 @@ def load_file(path: Path, _depth: int = 0) -> Settings:
 
 
 def _has_tool_table(path: Path) -> bool:
+    import tomllib
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError):

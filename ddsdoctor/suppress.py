@@ -53,6 +53,8 @@ def parse_suppressions(doc: XmlDocument) -> tuple[list[Suppression], list[Findin
     """Find every pragma comment; malformed ones become findings."""
     found: list[Suppression] = []
     problems: list[Finding] = []
+    if "ddsdoctor" not in doc.text:
+        return found, problems  # no comment can be a pragma: skip locating every comment
     for text, offset, following in doc.comments():
         m = _PRAGMA.match(text)
         if not m:

@@ -8,14 +8,13 @@ tokenizer over the source that is run only when a finding needs a position.
 
 from __future__ import annotations
 
-import bisect
 import os
 import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from lxml import etree
 
@@ -43,7 +42,18 @@ _OPAQUE = re.compile(
     r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<!DOCTYPE(?:[^\[>]*\[.*?\])?[^>]*>", re.DOTALL
 )
 _START = re.compile(r"<[^\s/>!?]")
+_TOKEN = re.compile(_OPAQUE.pattern + "|" + _START.pattern, re.DOTALL)
+# The rest of a start tag up to its '>' (quoted attribute values may hold '>').
+_TAG_REST = re.compile(r"""(?:[^>"']++|"[^"]*+"|'[^']*+')*+>""")  # possessive: linear
 _ATTR = re.compile(r"""([^\s=/>]+)\s*=\s*("[^"]*"|'[^']*')""")
+
+
+class SourceLines(Protocol):
+    """What renderers need of a checked file: its source lines, for carets."""
+
+    path: str
+
+    def line_text(self, line: int) -> str: ...
 
 
 class XmlDocument:
@@ -57,6 +67,7 @@ class XmlDocument:
         self.tree = root.getroottree()
         self._index: dict[Any, int] | None = None
         self._elements: list[Any] | None = None
+        self._tags: frozenset[str] | None = None
         self._starts: list[int] = []
 
     def elements(self) -> list[Any]:
@@ -68,24 +79,19 @@ class XmlDocument:
             self._elements = list(self.root.iter(etree.Element))
         return self._elements
 
+    def tags(self) -> frozenset[str]:
+        """Every element name in the document: the engine skips rules whose elements are absent."""
+        if self._tags is None:
+            self._tags = frozenset([el.tag for el in self.elements()])
+        return self._tags
+
     # -- positions -------------------------------------------------------------------------
     # Computed only when a finding needs one: most files produce few findings, and the check
     # must stay within a small factor of a bare parse.
     def _scan(self) -> None:
-        text = self.text
-        opaque = [(m.start(), m.end()) for m in _OPAQUE.finditer(text)]
-        if opaque:
-            ends = [e for _, e in opaque]
-            starts = []
-            for m in _START.finditer(text):
-                pos = m.start()
-                i = bisect.bisect_right(ends, pos)
-                if i < len(opaque) and opaque[i][0] <= pos:
-                    continue  # inside a comment, CDATA section or processing instruction
-                starts.append(pos)
-            self._starts = starts
-        else:
-            self._starts = [m.start() for m in _START.finditer(text)]
+        # One pass: an opaque construct is consumed whole, so a '<' inside it never counts.
+        # A start tag's match is exactly two characters; every opaque match is longer.
+        self._starts = [m.start() for m in _TOKEN.finditer(self.text) if m.end() - m.start() == 2]
         self._index = {el: i for i, el in enumerate(self.elements())}
 
     def line_col(self, offset: int) -> tuple[int, int]:
@@ -178,19 +184,8 @@ class XmlDocument:
 
 def _tag_end(text: str, pos: int) -> int:
     """Offset just past the '>' that closes a start tag, skipping quoted attribute values."""
-    n = len(text)
-    quote = ""
-    while pos < n:
-        ch = text[pos]
-        if quote:
-            if ch == quote:
-                quote = ""
-        elif ch in "\"'":
-            quote = ch
-        elif ch == ">":
-            return pos + 1
-        pos += 1
-    return n
+    m = _TAG_REST.match(text, pos)
+    return m.end() if m else len(text)
 
 
 @dataclass(slots=True)
@@ -205,16 +200,19 @@ def read_bytes(path: Path, display: str, max_bytes: int = MAX_BYTES) -> bytes | 
     """Read a file, or return the input finding that explains why it cannot be read."""
     at_start = Location(path=display, line=1, column=1)
     try:
-        # One open + fstat: the check is benchmarked against a bare parse. O_NONBLOCK so that
-        # a FIFO or device passed by mistake cannot hang the run; regular files ignore it.
+        # open + fstat + read + close and no file object: the check is benchmarked against a
+        # bare parse. O_NONBLOCK so that a FIFO or device passed by mistake cannot hang the
+        # run; regular files ignore it.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-        with os.fdopen(fd, "rb") as fh:
+        try:
             st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode):
                 return codes.UNREADABLE.finding(f"{display} is not a regular file", at_start)
             size = st.st_size
             if size <= max_bytes:
-                return fh.read(max_bytes + 1)
+                return _read_to_end(fd, size, max_bytes + 1)
+        finally:
+            os.close(fd)
     except FileNotFoundError:
         return codes.UNREADABLE.finding(f"{display} does not exist", at_start)
     except IsADirectoryError:
@@ -226,6 +224,22 @@ def read_bytes(path: Path, display: str, max_bytes: int = MAX_BYTES) -> bytes | 
         at_start,
         evidence={"size": size, "limit": max_bytes},
     )
+
+
+def _read_to_end(fd: int, size: int, limit: int) -> bytes:
+    """Read until end of file or ``limit`` bytes; usually one read of the size fstat gave."""
+    data = os.read(fd, min(size + 1, limit))
+    if len(data) <= size:
+        return data  # a short read of a regular file is the end of it
+    parts = [data]
+    total = len(data)
+    while total < limit:  # the file grew since fstat
+        chunk = os.read(fd, limit - total)
+        if not chunk:
+            break
+        parts.append(chunk)
+        total += len(chunk)
+    return b"".join(parts)
 
 
 def parse_xml(data: bytes, display: str) -> LoadResult:
@@ -290,11 +304,16 @@ def _decode(data: bytes, root: Any) -> str:
         return data.decode("utf-8", errors="replace")
 
 
-def load_xml(path: Path, display: str | None = None, max_bytes: int = MAX_BYTES) -> LoadResult:
+def load_xml(
+    path: Path, display: str | None = None, max_bytes: int = MAX_BYTES, data: bytes | None = None
+) -> LoadResult:
+    """Read (unless ``data`` holds the file's bytes already) and parse one file safely."""
     display = display or path.as_posix()
-    data = read_bytes(path, display, max_bytes)
-    if isinstance(data, Finding):
-        return LoadResult(None, [data])
+    if data is None:
+        read = read_bytes(path, display, max_bytes)
+        if isinstance(read, Finding):
+            return LoadResult(None, [read])
+        data = read
     if path.suffix.lower() != ".xml" and not _looks_like_xml(data):
         # A YAML manifest, a pcap or a README passed explicitly: not a configuration at all,
         # which is worth saying but is not an error in the file.

@@ -10,6 +10,10 @@ import pytest
 # The multi-host test rig's fixtures (rig, rig_factory, fastdds_bin, dust_python_bin).
 pytest_plugins = ["tests.rig.fixtures"]
 
+# `ddsdoctor check` caches results by default (ddsdoctor/cache.py); tests that patch rules or
+# modules must not see another run's results, nor write under ~/.cache. Cache tests opt in.
+os.environ["DDSDOCTOR_NO_CACHE"] = "1"
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"

@@ -8,8 +8,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-import typer
-
 from ddsdoctor.exitcodes import ExitCode
 from ddsdoctor.findings import Finding, Severity
 from ddsdoctor.report import Format, ReportContext, render
@@ -35,9 +33,13 @@ def want_color(output: Path | None) -> bool:
 
 
 def fail(message: str, code: ExitCode = ExitCode.USAGE) -> NoReturn:
-    """Print an error to stderr and exit with a documented code (never a traceback)."""
-    typer.echo(f"ddsdoctor: error: {message}", err=True)
-    raise typer.Exit(int(code))
+    """Print an error to stderr and exit with a documented code (never a traceback).
+
+    SystemExit rather than typer.Exit: ``check`` may run without typer (cli/fastpath.py).
+    """
+    sys.stderr.write(f"ddsdoctor: error: {message}\n")
+    sys.stderr.flush()
+    raise SystemExit(int(code))
 
 
 def write_output(text: str, output: Path | None) -> None:

@@ -34,9 +34,18 @@ class DdsiConfig:
         self.doc = doc
         self.section = section
         self.name = doc.attr(section, "name") or ""
+        # a dozen rules ask for the same few settings: look each path up once
+        self._found: dict[str, list[Any]] = {}
+        self._settings: dict[str, Setting | None] = {}
 
     def find_all(self, path: str) -> list[Any]:
         """Elements at a slash path, matched case-insensitively with DDSI2's aliases."""
+        found = self._found.get(path)
+        if found is None:
+            found = self._found[path] = self._find_all(path)
+        return found
+
+    def _find_all(self, path: str) -> list[Any]:
         level = [self.section]
         for part in path.split("/"):
             names = _ALIASES.get(part.lower(), (part.lower(),))
@@ -46,11 +55,16 @@ class DdsiConfig:
         return level
 
     def get(self, path: str) -> Setting | None:
+        if path in self._settings:
+            return self._settings[path]
+        found = None
         for el in self.find_all(path):
             value = self.doc.value(el)
             if value is not None:
-                return Setting(el, value)
-        return None
+                found = Setting(el, value)
+                break
+        self._settings[path] = found
+        return found
 
     @property
     def interface(self) -> Setting | None:
@@ -114,7 +128,15 @@ class DdsiConfig:
 
 
 def ddsi_configs(doc: OsplDocument) -> list[DdsiConfig]:
-    return [DdsiConfig(doc, el) for tag in DDSI_TAGS for el in active_sections(doc, tag)]
+    """Every running DDSI2(E) section (built once per document)."""
+    found: list[DdsiConfig] | None = doc.memo.get(_MEMO)
+    if found is None:
+        found = [DdsiConfig(doc, el) for tag in DDSI_TAGS for el in active_sections(doc, tag)]
+        doc.memo[_MEMO] = found
+    return found
+
+
+_MEMO = "ddsi_configs"
 
 
 def network_sections(doc: OsplDocument) -> list[Any]:

@@ -9,7 +9,6 @@ both build on this model.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -91,18 +90,16 @@ class DurabilityConfig:
         return next((ns for ns in self.namespaces if ns.name == name), None)
 
 
-_CACHE: weakref.WeakKeyDictionary[OsplDocument, list[DurabilityConfig]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
 def durability_configs(doc: OsplDocument) -> list[DurabilityConfig]:
-    """Every DurabilityService section an enabled Domain/Service runs, parsed."""
-    cached = _CACHE.get(doc)
+    """Every DurabilityService section an enabled Domain/Service runs, parsed (once)."""
+    cached: list[DurabilityConfig] | None = doc.memo.get(_MEMO)
     if cached is None:
         cached = [_parse(doc, el) for el in active_sections(doc, "DurabilityService")]
-        _CACHE[doc] = cached
+        doc.memo[_MEMO] = cached
     return cached
+
+
+_MEMO = "durability_configs"
 
 
 def role_of(doc: OsplDocument) -> str:
@@ -129,14 +126,14 @@ def _deprecated_attrs(el: Any) -> tuple[str, ...]:
 
 
 def _parse(doc: OsplDocument, section: Any) -> DurabilityConfig:
-    policy_els = section.findall("NameSpaces/Policy")
+    policy_els = doc.select(section, "NameSpaces/Policy")
     policies = tuple(parse_policy(doc, el, i) for i, el in enumerate(policy_els))
     effective = policies or (IMPLICIT_POLICY,)
     namespaces: list[NameSpace] = []
     sticky = False  # resolveNameSpaceDeprecated: once deprecated, every later NameSpace is too
     fatal: str | None = None
     blank: Scope | None = None
-    for i, el in enumerate(section.findall("NameSpaces/NameSpace")):
+    for i, el in enumerate(doc.select(section, "NameSpaces/NameSpace")):
         deprecated = _deprecated_attrs(el)
         name_raw = doc.attr(el, "name")
         sticky = sticky or bool(deprecated) or name_raw is None

@@ -6,8 +6,10 @@ finding located on an expanded value carries what each ``${VAR}`` resolved to.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from ddsdoctor.findings import Location
@@ -43,19 +45,38 @@ class ServiceEntry:
     name: str | None
     command: str | None
     enabled: bool
+    # derived from command once: rules ask for them for every service, many times per file
+    _key: str | None = field(init=False, repr=False, compare=False)
+    _sections: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        key = None
+        if self.command:
+            base = self.command.replace("\\", "/").rsplit("/", 1)[-1]
+            key = base.split(".", 1)[0] if "." in base else base
+        object.__setattr__(self, "_key", key)
+        object.__setattr__(self, "_sections", SERVICE_COMMANDS.get(key or "", ()))
 
     @property
     def command_key(self) -> str | None:
         """The command's basename without extension, as OpenSplice maps it."""
-        if not self.command:
-            return None
-        base = self.command.replace("\\", "/").rsplit("/", 1)[-1]
-        return base.split(".", 1)[0] if "." in base else base
+        return self._key
 
     @property
     def sections(self) -> tuple[str, ...]:
         """The service section element names this command reads."""
-        return SERVICE_COMMANDS.get(self.command_key or "", ())
+        return self._sections
+
+
+_PLAIN_PATH = re.compile(r"[A-Za-z_][\w.-]*(?:/[A-Za-z_][\w.-]*)*\Z")
+
+
+@functools.lru_cache(maxsize=512)
+def _last_step(path: str) -> str | None:
+    """The element name a plain child path ends with; None for anything fancier (``*``, ``[``)."""
+    if not _PLAIN_PATH.match(path):
+        return None
+    return path.rsplit("/", 1)[-1]
 
 
 class OsplDocument:
@@ -106,8 +127,13 @@ class OsplDocument:
         self._cache[key] = exp
         return exp
 
+    # value() and attr() are asked for thousands of times per file: values without "${" (the
+    # vast majority) are answered from the tree without building an Expansion.
     def value(self, el: Any) -> str | None:
         """Element text after expansion, trimmed as OpenSplice trims it; None if absent/fatal."""
+        raw: str | None = el.text
+        if raw is not None and "${" not in raw and not len(el):
+            return raw.strip()
         exp = self.expansion(el)
         if exp is None or exp.value is None:
             return None
@@ -115,6 +141,9 @@ class OsplDocument:
 
     def attr(self, el: Any, name: str) -> str | None:
         """Attribute value after expansion (not trimmed, as in OpenSplice); None if absent."""
+        raw: str | None = el.get(name)
+        if raw is None or "${" not in raw:
+            return raw
         exp = self.expansion(el, name)
         return None if exp is None else exp.value
 
@@ -137,24 +166,44 @@ class OsplDocument:
             self._dollar = out
         return self._dollar
 
+    # Path lookups: lxml's find/iterfind cost a few microseconds each and rules make dozens per
+    # file, mostly for optional settings that are absent. A path can only match elements named
+    # like its last step, so when no element of the document has that name the answer is known.
+    def select(self, base: Any, path: str) -> list[Any]:
+        """``base.findall(path)`` for a plain child path such as ``Network/Heartbeat``."""
+        last = _last_step(path)
+        if last is not None and last not in self.xml.tags():
+            return []
+        return list(base.iterfind(path))
+
+    def first(self, base: Any, path: str) -> Any:
+        """``base.find(path)``: the first element at a plain child path, or None."""
+        last = _last_step(path)
+        if last is not None and last not in self.xml.tags():
+            return None
+        return base.find(path)
+
     def find(self, path: str) -> Any:
         """First element at a path relative to the root, e.g. ``Domain/Id``."""
-        return self.root.find(path)
+        return self.first(self.root, path)
 
     def findall(self, path: str) -> list[Any]:
-        return list(self.root.iterfind(path))
+        return self.select(self.root, path)
 
     def text_at(self, path: str) -> str | None:
-        el = self.root.find(path)
+        el = self.first(self.root, path)
         return None if el is None else self.value(el)
 
     # -- structure ---------------------------------------------------------------------------
     def services(self) -> list[ServiceEntry]:
-        return self.cached("services", self._services)
+        found: list[ServiceEntry] | None = self.memo.get("services")
+        if found is None:
+            found = self.memo["services"] = self._services()
+        return found
 
     def _services(self) -> list[ServiceEntry]:
         out = []
-        for el in self.root.iterfind("Domain/Service"):
+        for el in self.select(self.root, "Domain/Service"):
             command_el = el.find("Command")
             enabled_raw = self.attr(el, "enabled")
             enabled = enabled_raw is None or enabled_raw.strip().lower() != "false"
@@ -170,9 +219,20 @@ class OsplDocument:
 
     def sections(self, tag: str | None = None) -> Iterator[Any]:
         """Top-level service sections (``DDSI2Service``, ``DurabilityService``, ...)."""
-        for el in self.root:
-            if isinstance(el.tag, str) and (el.tag == tag if tag else el.tag in SERVICE_SECTIONS):
-                yield el
+        if tag:
+            return iter(self._top().get(tag, ()))
+        return (el for el in self.root if isinstance(el.tag, str) and el.tag in SERVICE_SECTIONS)
+
+    def _top(self) -> dict[str, list[Any]]:
+        """The root's child elements by tag, in document order (grouped once)."""
+        top: dict[str, list[Any]] | None = self.memo.get("top")
+        if top is None:
+            top = {}
+            for el in self.root:
+                if isinstance(el.tag, str):
+                    top.setdefault(el.tag, []).append(el)
+            self.memo["top"] = top
+        return top
 
     def section_for(self, service: ServiceEntry) -> Any:
         """The section a Domain/Service runs with (matched by its ``name``), or None."""
@@ -184,7 +244,11 @@ class OsplDocument:
 
     def running_sections(self, tag: str) -> list[Any]:
         """Sections of kind ``tag`` that an enabled Domain/Service actually runs."""
-        return self.cached(("running", tag), lambda: self._running_sections(tag))
+        key = ("running", tag)
+        found: list[Any] | None = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = self._running_sections(tag)
+        return found
 
     def _running_sections(self, tag: str) -> list[Any]:
         out = []
@@ -197,9 +261,13 @@ class OsplDocument:
         return out
 
     def single_process(self) -> bool:
-        value = self.text_at("Domain/SingleProcess")
-        # u_domain.c: case-insensitive prefix compare with "TRUE"
-        return value is not None and value.upper().startswith("TRUE")
+        found: bool | None = self.memo.get("single_process")
+        if found is None:
+            value = self.text_at("Domain/SingleProcess")
+            # u_domain.c: case-insensitive prefix compare with "TRUE"
+            found = value is not None and value.upper().startswith("TRUE")
+            self.memo["single_process"] = found
+        return found
 
     # -- locations ---------------------------------------------------------------------------
     def locate(self, hit: Hit) -> Location:

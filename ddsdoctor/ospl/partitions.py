@@ -121,6 +121,10 @@ _SITES: tuple[tuple[str | None, str, str | None, Kind, str], ...] = (
 )
 
 
+# The element every site ends at: a document without any of them has no partition values.
+SITE_TAGS: tuple[str, ...] = tuple(sorted({path.rsplit("/", 1)[-1] for _, path, *_ in _SITES}))
+
+
 def partition_values(doc: OsplDocument) -> Iterator[PartitionValue]:
     """Every partition setting in the sections that run (and in Domain)."""
     return iter(doc.cached("partition_values", lambda: list(_partition_values(doc))))
@@ -129,10 +133,10 @@ def partition_values(doc: OsplDocument) -> Iterator[PartitionValue]:
 def _partition_values(doc: OsplDocument) -> Iterator[PartitionValue]:
     for section_tag, path, attr, kind, label in _SITES:
         if section_tag is None:
-            elements = list(doc.root.iterfind(path))
+            elements = doc.select(doc.root, path)
         else:
             elements = [
-                el for sec in active_sections(doc, section_tag) for el in sec.iterfind(path)
+                el for sec in active_sections(doc, section_tag) for el in doc.select(sec, path)
             ]
         for el in elements:
             if attr is None:

@@ -14,7 +14,7 @@ import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -184,7 +184,8 @@ def build(data: dict[str, Any]) -> Metaconfig:
 @functools.cache
 def metaconfig() -> Metaconfig:
     """The model shipped with ddsdoctor, loaded once."""
-    text = resources.files("ddsdoctor.ospl").joinpath("data", DATA_FILE).read_text("utf-8")
+    # a plain path next to this module: importlib.resources costs more to import than this load
+    text = (Path(__file__).parent / "data" / DATA_FILE).read_text("utf-8")
     model = build(json.loads(text))
     log.debug("loaded %s from %s", DATA_FILE, model.source.get("file"))
     return model

@@ -14,7 +14,6 @@ something checks it.
 from __future__ import annotations
 
 import functools
-import weakref
 from typing import Any
 
 from ddsdoctor.ospl import checks, runtime
@@ -22,19 +21,33 @@ from ddsdoctor.ospl.issues import SEMANTIC_ELEMENT_NAMES, SEMANTIC_VALUES, Found
 from ddsdoctor.ospl.load import OsplDocument
 from ddsdoctor.ospl.schema import Kind, Metaconfig, Spec, metaconfig
 
-_CACHE: weakref.WeakKeyDictionary[OsplDocument, list[Found]] = weakref.WeakKeyDictionary()
+_MEMO_LIMIT = 4096  # values remembered per item: fleets repeat their values
+_UNSEEN: checks.Problem = (Issue.INVALID_VALUE, "not checked yet")  # a memo miss
 
 
 class _Item:
     """What the walk needs of one attribute or leaf: its checks, compiled once."""
 
-    __slots__ = ("check", "commercial", "hook", "spec")
+    __slots__ = ("check", "commercial", "hook", "memo", "spec")
 
     def __init__(self, spec: Spec, skip: bool) -> None:
         self.spec = spec
         self.commercial = spec.commercial
         self.check = None if skip else checks.compiled(spec)
         self.hook = None if skip else checks.hooks().get(spec.path)
+        # a value check is a pure function of the value: remember its verdicts
+        self.memo: dict[str, checks.Problem | None] = {}
+
+    def problem(self, check: checks.Checker, value: str) -> checks.Problem | None:
+        """``check(value)``, remembered."""
+        memo = self.memo
+        try:
+            return memo[value]
+        except KeyError:
+            found = check(value)
+            if len(memo) < _MEMO_LIMIT:
+                memo[value] = found
+            return found
 
 
 class _Node(_Item):
@@ -48,6 +61,7 @@ class _Node(_Item):
         "ddsi2_unknown",
         "maxima",
         "minima",
+        "plain",
         "required",
         "valued",
     )
@@ -65,6 +79,9 @@ class _Node(_Item):
         self.container = spec.kind is Kind.ELEMENT or spec.kind is Kind.EMPTY
         self.valued = not self.container and (self.check is not None or self.hook is not None)
         self.ddsi2_unknown = runtime.ddsi2_relative(spec.path) in runtime.DDSI2_UNKNOWN
+        # a leaf with nothing to report but its value: the walk handles it inline
+        flagged = self.commercial or self.ddsi2_unknown or self.required
+        self.plain = not (flagged or self.children or self.container)
 
 
 @functools.cache
@@ -74,15 +91,25 @@ def _root() -> _Node:
 
 def analyse(doc: OsplDocument) -> list[Found]:
     """Every issue in the document, computed once per document."""
-    found = _CACHE.get(doc)
+    found: list[Found] | None = doc.memo.get(_MEMO)
     if found is None:
-        found = _Walk(doc, metaconfig()).run()
-        _CACHE[doc] = found
+        found = doc.memo[_MEMO] = _Walk(doc, metaconfig()).run()
     return found
 
 
 def of(doc: OsplDocument, issue: Issue) -> list[Found]:
-    return [f for f in analyse(doc) if f.issue is issue]
+    """The issues of one kind, in document order (a dozen rules each ask for one kind)."""
+    by_issue: dict[Issue, list[Found]] | None = doc.memo.get(_MEMO_BY_ISSUE)
+    if by_issue is None:
+        by_issue = {}
+        for f in analyse(doc):
+            by_issue.setdefault(f.issue, []).append(f)
+        doc.memo[_MEMO_BY_ISSUE] = by_issue
+    return by_issue.get(issue, [])
+
+
+_MEMO = "schema_walk"
+_MEMO_BY_ISSUE = "schema_walk_by_issue"
 
 
 def section_schemas(doc: OsplDocument, model: Metaconfig) -> dict[Any, Spec]:
@@ -146,7 +173,7 @@ class _Walk:
             self._attributes(el, node, items, commercial)
         elif node.required:
             self._required(el, node, ())
-        counts: dict[str, list[Any]] = {}
+        counts: dict[str, int] = {}
         counted = node.counted
         has_children = mixed = other = False
         children = node.children
@@ -164,18 +191,37 @@ class _Walk:
                 out.append(checks.unknown_element(self.model, child, node.spec))
                 continue
             if tag in counted:
-                counts.setdefault(tag, []).append(child)
+                counts[tag] = counts.get(tag, 0) + 1
             if chosen:
                 cnode = chosen.get(child, cnode)
+            if cnode.plain and not len(child):
+                # a leaf without children or comments: what _visit would do, without the call
+                attributes = child.items()
+                if attributes:
+                    self._attributes(child, cnode, attributes, commercial)
+                if cnode.valued:
+                    text = child.text
+                    if text is not None:
+                        if "$" in text:
+                            value = self.doc.value(child)
+                            if not value and "${" in text:
+                                continue  # emptied by unset variables: reported by DD304
+                        else:
+                            value = text.strip()
+                        # a value this item's check already passed, and no runtime hook
+                        if value is not None and (
+                            cnode.hook is not None or cnode.memo.get(value, _UNSEEN) is not None
+                        ):
+                            self._value(child, cnode, value, None)
+                continue
             self._visit(child, cnode, commercial, None)
-        if counts:
-            for tag, seen in counts.items():
-                limit = node.maxima.get(tag)
-                most = None if limit is None else limit.max_occurs
-                if most is not None and len(seen) > most:
-                    out.append(Found(Issue.TOO_MANY, seen[most], limit, count=len(seen)))
+        for tag, n in counts.items():
+            limit = node.maxima.get(tag)
+            if limit is not None and limit.max_occurs is not None and n > limit.max_occurs:
+                extra = list(el.iterchildren(tag))[limit.max_occurs]
+                out.append(Found(Issue.TOO_MANY, extra, limit, count=n))
         for c in node.minima:
-            n = len(counts.get(c.name, ()))
+            n = counts.get(c.name, 0)
             if n < c.min_occurs:
                 out.append(Found(Issue.MISSING_ELEMENT, el, c, count=n))
         if node.container:
@@ -238,7 +284,7 @@ class _Walk:
 
     def _value(self, el: Any, item: _Item, value: str, attr: str | None) -> None:
         if item.check is not None:
-            problem = item.check(value)
+            problem = item.problem(item.check, value)
             if problem is not None:
                 issue, detail = problem
                 self.out.append(Found(issue, el, item.spec, attr, attr is None, value, detail))

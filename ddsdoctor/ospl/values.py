@@ -65,7 +65,7 @@ def human_size(n: int) -> str:
 
 def element_floats(doc: OsplDocument, section: Any, path: str) -> Iterator[tuple[Any, float]]:
     """(element, value) for each element at ``path`` under ``section`` whose text is a number."""
-    for el in section.iterfind(path):
+    for el in doc.select(section, path):
         value = parse_float(doc.value(el))
         if value is not None:
             yield el, value

@@ -6,10 +6,6 @@ import io
 from collections import defaultdict
 from collections.abc import Sequence
 
-from rich.console import Console
-from rich.markup import escape
-from rich.text import Text
-
 from ddsdoctor.findings import Finding, Severity
 from ddsdoctor.report import ReportContext
 
@@ -42,6 +38,14 @@ def _where(f: Finding) -> str:
 
 
 def render(findings: Sequence[Finding], ctx: ReportContext) -> str:
+    if not findings and not ctx.color:
+        # the clean pre-commit case: the same line rich would print, without importing rich
+        s = ctx.summary
+        return f"No problems found in {s.files} {'file' if s.files == 1 else 'files'}.\n"
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.text import Text
+
     buf = io.StringIO()
     console = Console(
         file=buf,

@@ -8,6 +8,7 @@ a bare number in bytes (``u_cfData.c`` ``parseUnitString``).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 from ddsdoctor.findings import Severity
@@ -26,24 +27,25 @@ def _round(n: int) -> bool:
     return len(digits) <= 3
 
 
-def _edits(text: str) -> list[tuple[str, str]]:
-    """(kind of typo, candidate text) for every one-keystroke slip of ``text``."""
-    out = []
+def _edits(text: str) -> Iterator[tuple[str, str]]:
+    """(kind of typo, candidate text) for every one-keystroke slip of ``text``, in order."""
     for i in range(len(text) - 1):
-        out.append(("two digits swapped", text[:i] + text[i + 1] + text[i] + text[i + 2 :]))
+        yield "two digits swapped", text[:i] + text[i + 1] + text[i] + text[i + 2 :]
     for i, ch in enumerate(text):
-        out.append(("an extra digit", text[:i] + text[i + 1 :]))
+        yield "an extra digit", text[:i] + text[i + 1 :]
         for d in "0123456789":
             if d != ch:
-                out.append(("one digit changed", text[:i] + d + text[i + 1 :]))
-    return out
+                yield "one digit changed", text[:i] + d + text[i + 1 :]
 
 
+@functools.lru_cache(maxsize=256)  # ~100 candidates per size; fleets repeat their sizes
 def typo_source(n: int) -> tuple[int, str] | None:
     """A whole-MiB size that ``n`` is one slip away from, and what the slip was."""
     for kind, cand in _edits(str(n)):
-        if cand and cand[0] != "0" and int(cand) % MIB == 0 and int(cand) >= MIB:
-            return int(cand), kind
+        if cand and cand[0] != "0":
+            value = int(cand)
+            if value % MIB == 0 and value >= MIB:
+                return value, kind
     return None
 
 
@@ -85,7 +87,13 @@ def suspicious_size(n: int, single_process: bool) -> str | None:
     return None
 
 
-@rule("DD430", "durability.database-size-suspicious", Severity.WARNING, Subject.OSPL)
+@rule(
+    "DD430",
+    "durability.database-size-suspicious",
+    Severity.WARNING,
+    Subject.OSPL,
+    needs=("Database",),
+)
 def database_size_suspicious(doc: OsplDocument) -> Iterator[Hit]:
     """``Domain/Database/Size`` looks like a typo: too small, not a round size, or 10x off.
 
@@ -117,7 +125,14 @@ def database_size_suspicious(doc: OsplDocument) -> Iterator[Hit]:
             )
 
 
-@rule("DD431", "durability.database-size", Severity.INFO, Subject.OSPL, default_enabled=False)
+@rule(
+    "DD431",
+    "durability.database-size",
+    Severity.INFO,
+    Subject.OSPL,
+    default_enabled=False,
+    needs=("Database",),
+)
 def database_size(doc: OsplDocument) -> Iterator[Hit]:
     """The shared-memory database size, in human units (off by default).
 

@@ -17,7 +17,13 @@ _COMPARISON = re.compile(
 )
 
 
-@rule("DD412", "durability.filter-on-master-namespace", Severity.ERROR, Subject.OSPL)
+@rule(
+    "DD412",
+    "durability.filter-on-master-namespace",
+    Severity.ERROR,
+    Subject.OSPL,
+    needs=("Filter",),
+)
 def filter_on_master_namespace(doc: OsplDocument) -> Iterator[Hit]:
     """A Domain Filter covers part of a namespace for which this node can be master.
 
@@ -65,7 +71,7 @@ def filter_on_master_namespace(doc: OsplDocument) -> Iterator[Hit]:
                 )
 
 
-@rule("DD413", "durability.invalid-filter", Severity.ERROR, Subject.OSPL)
+@rule("DD413", "durability.invalid-filter", Severity.ERROR, Subject.OSPL, needs=("Filter",))
 def invalid_filter(doc: OsplDocument) -> Iterator[Hit]:
     """A Domain Filter is empty, has no PartitionTopic, or is not a filter expression.
 

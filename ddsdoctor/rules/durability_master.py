@@ -32,7 +32,13 @@ def _namespaces_of(cfg: DurabilityConfig, policy: Policy) -> str:
     return ", ".join(f"'{n}'" for n in names)
 
 
-@rule("DD401", "durability.master-priority-invalid", Severity.ERROR, Subject.OSPL)
+@rule(
+    "DD401",
+    "durability.master-priority-invalid",
+    Severity.ERROR,
+    Subject.OSPL,
+    needs=("DurabilityService",),
+)
 def master_priority_invalid(doc: OsplDocument) -> Iterator[Hit]:
     """A Policy's ``masterPriority`` is not an integer from 0 to 255.
 
@@ -73,7 +79,13 @@ def master_priority_invalid(doc: OsplDocument) -> Iterator[Hit]:
                 )
 
 
-@rule("DD402", "durability.legacy-master-selection", Severity.WARNING, Subject.OSPL)
+@rule(
+    "DD402",
+    "durability.legacy-master-selection",
+    Severity.WARNING,
+    Subject.OSPL,
+    needs=("DurabilityService",),
+)
 def legacy_master_selection(doc: OsplDocument) -> Iterator[Hit]:
     """Every Policy has masterPriority 255, so the legacy master selection algorithm is used.
 
@@ -119,7 +131,13 @@ def legacy_master_selection(doc: OsplDocument) -> Iterator[Hit]:
             )
 
 
-@rule("DD403", "durability.master-priority-mixed", Severity.WARNING, Subject.OSPL)
+@rule(
+    "DD403",
+    "durability.master-priority-mixed",
+    Severity.WARNING,
+    Subject.OSPL,
+    needs=("DurabilityService",),
+)
 def master_priority_mixed(doc: OsplDocument) -> Iterator[Hit]:
     """Some Policies are at 255 (legacy) and others use priorities in one durability service.
 
@@ -152,7 +170,13 @@ def master_priority_mixed(doc: OsplDocument) -> Iterator[Hit]:
                 )
 
 
-@rule("DD404", "durability.priority-without-aligner", Severity.INFO, Subject.OSPL)
+@rule(
+    "DD404",
+    "durability.priority-without-aligner",
+    Severity.INFO,
+    Subject.OSPL,
+    needs=("DurabilityService",),
+)
 def priority_without_aligner(doc: OsplDocument) -> Iterator[Hit]:
     """``masterPriority`` is set on a Policy with ``aligner=false``, where it has no effect.
 
@@ -187,7 +211,9 @@ def priority_without_aligner(doc: OsplDocument) -> Iterator[Hit]:
             )
 
 
-@rule("DD405", "durability.lazy-master", Severity.WARNING, Subject.OSPL)
+@rule(
+    "DD405", "durability.lazy-master", Severity.WARNING, Subject.OSPL, needs=("DurabilityService",)
+)
 def lazy_master(doc: OsplDocument) -> Iterator[Hit]:
     """A node can be elected durability master but only aligns lazily (``alignee=Lazy``).
 

@@ -14,7 +14,13 @@ from ddsdoctor.registry import Hit, Subject, rule
 FATAL = "Unable to start with empty namespaces configuration"
 
 
-@rule("DD406", "durability.namespace-without-policy", Severity.ERROR, Subject.OSPL)
+@rule(
+    "DD406",
+    "durability.namespace-without-policy",
+    Severity.ERROR,
+    Subject.OSPL,
+    needs=("DurabilityService",),
+)
 def namespace_without_policy(doc: OsplDocument) -> Iterator[Hit]:
     """A NameSpace is matched by no Policy: the durability service refuses to start.
 
@@ -47,7 +53,13 @@ def namespace_without_policy(doc: OsplDocument) -> Iterator[Hit]:
             )
 
 
-@rule("DD407", "durability.duplicate-namespace", Severity.WARNING, Subject.OSPL)
+@rule(
+    "DD407",
+    "durability.duplicate-namespace",
+    Severity.WARNING,
+    Subject.OSPL,
+    needs=("DurabilityService",),
+)
 def duplicate_namespace(doc: OsplDocument) -> Iterator[Hit]:
     """Two NameSpace elements have the same name.
 
@@ -77,7 +89,13 @@ def duplicate_namespace(doc: OsplDocument) -> Iterator[Hit]:
                 seen.add(ns.name)
 
 
-@rule("DD408", "durability.policy-value-replaced", Severity.ERROR, Subject.OSPL)
+@rule(
+    "DD408",
+    "durability.policy-value-replaced",
+    Severity.ERROR,
+    Subject.OSPL,
+    needs=("DurabilityService",),
+)
 def policy_value_replaced(doc: OsplDocument) -> Iterator[Hit]:
     """A Policy attribute has a value the durability service silently replaces.
 
@@ -108,7 +126,13 @@ def policy_value_replaced(doc: OsplDocument) -> Iterator[Hit]:
                 )
 
 
-@rule("DD409", "durability.deprecated-namespace-syntax", Severity.WARNING, Subject.OSPL)
+@rule(
+    "DD409",
+    "durability.deprecated-namespace-syntax",
+    Severity.WARNING,
+    Subject.OSPL,
+    needs=("DurabilityService",),
+)
 def deprecated_namespace_syntax(doc: OsplDocument) -> Iterator[Hit]:
     """A NameSpace uses the deprecated syntax, so it and every later NameSpace ignore Policies.
 
@@ -155,7 +179,13 @@ def deprecated_namespace_syntax(doc: OsplDocument) -> Iterator[Hit]:
             )
 
 
-@rule("DD410", "durability.policy-matches-nothing", Severity.WARNING, Subject.OSPL)
+@rule(
+    "DD410",
+    "durability.policy-matches-nothing",
+    Severity.WARNING,
+    Subject.OSPL,
+    needs=("DurabilityService",),
+)
 def policy_matches_nothing(doc: OsplDocument) -> Iterator[Hit]:
     """A Policy's ``nameSpace`` pattern matches no NameSpace, so its settings are ignored.
 
@@ -185,7 +215,13 @@ def policy_matches_nothing(doc: OsplDocument) -> Iterator[Hit]:
             )
 
 
-@rule("DD411", "durability.several-policies-match", Severity.WARNING, Subject.OSPL)
+@rule(
+    "DD411",
+    "durability.several-policies-match",
+    Severity.WARNING,
+    Subject.OSPL,
+    needs=("DurabilityService",),
+)
 def several_policies_match(doc: OsplDocument) -> Iterator[Hit]:
     """Several Policies match one NameSpace; only the first applies.
 
@@ -217,7 +253,13 @@ def several_policies_match(doc: OsplDocument) -> Iterator[Hit]:
                 )
 
 
-@rule("DD414", "durability.blank-partition-topic", Severity.ERROR, Subject.OSPL)
+@rule(
+    "DD414",
+    "durability.blank-partition-topic",
+    Severity.ERROR,
+    Subject.OSPL,
+    needs=("DurabilityService",),
+)
 def blank_partition_topic(doc: OsplDocument) -> Iterator[Hit]:
     """A PartitionTopic ends with a dot, so its topic is blank: the durability service stops.
 

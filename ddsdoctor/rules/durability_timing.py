@@ -25,7 +25,7 @@ def heartbeat_interval(doc: OsplDocument, cfg: DurabilityConfig) -> tuple[float,
     """(expiry, renew interval) of the durability heartbeat, with runtime defaults and clamps."""
     expiry = HB_EXPIRY
     factor = HB_FACTOR
-    el = cfg.section.find("Network/Heartbeat/ExpiryTime")
+    el = doc.first(cfg.section, "Network/Heartbeat/ExpiryTime")
     if el is not None:
         found = first_float(doc, cfg.section, "Network/Heartbeat/ExpiryTime")
         if found is not None:
@@ -43,7 +43,13 @@ def _discovery(doc: OsplDocument, cfg: DurabilityConfig) -> tuple[Any, float]:
     return found[0], min(60.0, max(0.1, found[1]))
 
 
-@rule("DD420", "durability.initial-discovery-too-short", Severity.WARNING, Subject.OSPL)
+@rule(
+    "DD420",
+    "durability.initial-discovery-too-short",
+    Severity.WARNING,
+    Subject.OSPL,
+    needs=("InitialDiscoveryPeriod",),
+)
 def initial_discovery_too_short(doc: OsplDocument) -> Iterator[Hit]:
     """``InitialDiscoveryPeriod`` is too short to hear from fellows before master selection.
 
@@ -77,7 +83,13 @@ def initial_discovery_too_short(doc: OsplDocument) -> Iterator[Hit]:
             )
 
 
-@rule("DD421", "durability.wait-for-attachment-short", Severity.WARNING, Subject.OSPL)
+@rule(
+    "DD421",
+    "durability.wait-for-attachment-short",
+    Severity.WARNING,
+    Subject.OSPL,
+    needs=("WaitForAttachment",),
+)
 def wait_for_attachment_short(doc: OsplDocument) -> Iterator[Hit]:
     """``WaitForAttachment maxWaitCount`` gives the networking service under a second.
 
@@ -94,7 +106,7 @@ def wait_for_attachment_short(doc: OsplDocument) -> Iterator[Hit]:
     §1.6.
     """
     for cfg in durability_configs(doc):
-        el = cfg.section.find("Network/WaitForAttachment")
+        el = doc.first(cfg.section, "Network/WaitForAttachment")
         if el is None:
             continue
         count = attr_float(doc, el, "maxWaitCount")
@@ -108,7 +120,13 @@ def wait_for_attachment_short(doc: OsplDocument) -> Iterator[Hit]:
             )
 
 
-@rule("DD422", "durability.time-to-wait-for-aligner", Severity.WARNING, Subject.OSPL)
+@rule(
+    "DD422",
+    "durability.time-to-wait-for-aligner",
+    Severity.WARNING,
+    Subject.OSPL,
+    needs=("TimeToWaitForAligner",),
+)
 def time_to_wait_for_aligner(doc: OsplDocument) -> Iterator[Hit]:
     """``TimeToWaitForAligner`` is neither 0.0 nor 1.0; OpenSplice uses 1.0 (wait forever).
 
@@ -142,7 +160,9 @@ _LEASES = (
 )
 
 
-@rule("DD423", "durability.heartbeat-settings", Severity.WARNING, Subject.OSPL)
+@rule(
+    "DD423", "durability.heartbeat-settings", Severity.WARNING, Subject.OSPL, needs=("ExpiryTime",)
+)
 def heartbeat_settings(doc: OsplDocument) -> Iterator[Hit]:
     """Heartbeat ``update_factor`` so high, or ExpiryTime so short, that one late beat expires.
 
@@ -160,7 +180,7 @@ def heartbeat_settings(doc: OsplDocument) -> Iterator[Hit]:
     ``s_configuration.c``; facts §1.4, §1.6, §10 ("Heartbeats").
     """
     for cfg in durability_configs(doc):
-        el = cfg.section.find("Network/Heartbeat/ExpiryTime")
+        el = doc.first(cfg.section, "Network/Heartbeat/ExpiryTime")
         if el is None:
             continue
         expiry, interval = heartbeat_interval(doc, cfg)
@@ -200,7 +220,7 @@ def heartbeat_settings(doc: OsplDocument) -> Iterator[Hit]:
                 )
 
 
-@rule("DD424", "durability.startup-delay", Severity.INFO, Subject.OSPL)
+@rule("DD424", "durability.startup-delay", Severity.INFO, Subject.OSPL, needs=("SingleProcess",))
 def startup_delay(doc: OsplDocument) -> Iterator[Hit]:
     """In single-process mode every application waits this long before historical data.
 

@@ -21,13 +21,18 @@ _BARE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _FREE_TEXT = frozenset({"Description", "UserEntropy", "Arguments"})
 
 
-def _values(doc: OsplDocument) -> Iterator[tuple[Any, str | None, Expansion]]:
-    """Every element text and attribute value that contains a '${'."""
-    for el, attr, raw in doc.dollar_values():
-        if "${" in raw:
-            exp = doc.expansion(el, attr)
-            if exp is not None:
-                yield el, attr, exp
+def _values(doc: OsplDocument) -> list[tuple[Any, str | None, Expansion]]:
+    """Every element text and attribute value that contains a '${' (found once per document)."""
+    found: list[tuple[Any, str | None, Expansion]] | None = doc.memo.get("expansion_values")
+    if found is None:
+        found = []
+        for el, attr, raw in doc.dollar_values():
+            if "${" in raw:
+                exp = doc.expansion(el, attr)
+                if exp is not None:
+                    found.append((el, attr, exp))
+        doc.memo["expansion_values"] = found
+    return found
 
 
 def _hit(el: Any, attr: str | None, message: str, **kw: Any) -> Hit:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import socket
 from collections.abc import Iterator
 from typing import Any
 
 from ddsdoctor.findings import Severity
-from ddsdoctor.ospl.ddsi import DEFAULT_MAX_AUTO_INDEX, ddsi_configs
+from ddsdoctor.ospl.ddsi import DDSI_TAGS, DEFAULT_MAX_AUTO_INDEX, ddsi_configs
 from ddsdoctor.ospl.load import OsplDocument
 from ddsdoctor.registry import Hit, Subject, rule
 
@@ -18,13 +17,15 @@ _NUMERIC = re.compile(r"^(0[xX][0-9A-Fa-f]+|[0-9]+)(\.(0[xX][0-9A-Fa-f]+|[0-9]+)
 
 def inet_addr(text: str) -> str | None:
     """What C's ``inet_addr`` makes of ``text`` (short and octal forms included), or None."""
+    import socket  # here: few files hold numeric addresses, every check would pay the import
+
     try:
         return socket.inet_ntoa(socket.inet_aton(text))
     except (OSError, ValueError):
         return None
 
 
-@rule("DD101", "network.cidr-interface-address", Severity.ERROR, Subject.OSPL)
+@rule("DD101", "network.cidr-interface-address", Severity.ERROR, Subject.OSPL, needs=DDSI_TAGS)
 def cidr_interface_address(doc: OsplDocument) -> Iterator[Hit]:
     """``NetworkInterfaceAddress`` is written in CIDR notation, which DDSI2 does not accept.
 
@@ -52,7 +53,7 @@ def cidr_interface_address(doc: OsplDocument) -> Iterator[Hit]:
             )
 
 
-@rule("DD102", "network.ambiguous-address", Severity.WARNING, Subject.OSPL)
+@rule("DD102", "network.ambiguous-address", Severity.WARNING, Subject.OSPL, needs=DDSI_TAGS)
 def ambiguous_address(doc: OsplDocument) -> Iterator[Hit]:
     """An address is read by ``inet_addr`` differently from what it looks like.
 
@@ -88,7 +89,7 @@ def ambiguous_address(doc: OsplDocument) -> Iterator[Hit]:
                 )
 
 
-@rule("DD103", "network.multicast-off-no-peers", Severity.ERROR, Subject.OSPL)
+@rule("DD103", "network.multicast-off-no-peers", Severity.ERROR, Subject.OSPL, needs=DDSI_TAGS)
 def multicast_off_no_peers(doc: OsplDocument) -> Iterator[Hit]:
     """Multicast is disabled (``AllowMulticast=false`` or TCP) and no Peers are configured.
 
@@ -128,7 +129,13 @@ def multicast_off_no_peers(doc: OsplDocument) -> Iterator[Hit]:
         )
 
 
-@rule("DD104", "network.participant-index-limit", Severity.WARNING, Subject.OSPL)
+@rule(
+    "DD104",
+    "network.participant-index-limit",
+    Severity.WARNING,
+    Subject.OSPL,
+    needs=("SingleProcess",),
+)
 def participant_index_limit(doc: OsplDocument) -> Iterator[Hit]:
     """In single-process mode the participant index limits OpenSplice processes per host.
 

@@ -8,24 +8,27 @@ DDSI2's own (``ddsdoctor/host/select.py``).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ddsdoctor.findings import Severity
-from ddsdoctor.host.facts import HostFacts
-from ddsdoctor.host.select import (
-    AutoChoice,
-    ExplicitChoice,
-    MatchKind,
-    choose_auto,
-    choose_explicit,
-)
-from ddsdoctor.ospl.ddsi import DdsiConfig, ddsi_configs
+from ddsdoctor.ospl.ddsi import DDSI_TAGS, DdsiConfig, ddsi_configs
 from ddsdoctor.ospl.load import OsplDocument
 from ddsdoctor.registry import Hit, Subject, rule
+
+if TYPE_CHECKING:
+    from ddsdoctor.host.facts import HostFacts
+    from ddsdoctor.host.select import AutoChoice, ExplicitChoice
+
+# ddsdoctor.host (ipaddress, socket) is imported only when host facts are given: without them
+# these rules do nothing, and importing it would cost every `check` more than a file's lint.
 
 
 def _host(doc: OsplDocument) -> HostFacts | None:
     host = getattr(doc, "host", None)
+    if host is None:
+        return None
+    from ddsdoctor.host.facts import HostFacts
+
     return host if isinstance(host, HostFacts) else None
 
 
@@ -33,20 +36,24 @@ def _explicit(doc: OsplDocument) -> Iterator[tuple[DdsiConfig, HostFacts, Explic
     host = _host(doc)
     if host is None:
         return
+    from ddsdoctor.host import select
+
     for cfg in ddsi_configs(doc):
         s = cfg.interface
         if s is None or cfg.interface_is_auto() or cfg.use_ipv6() or "/" in s.value:
             continue
-        yield cfg, host, choose_explicit(host, s.value, cfg.assume_multicast())
+        yield cfg, host, select.choose_explicit(host, s.value, cfg.assume_multicast())
 
 
 def _auto(doc: OsplDocument) -> Iterator[tuple[DdsiConfig, HostFacts, AutoChoice]]:
     host = _host(doc)
     if host is None:
         return
+    from ddsdoctor.host import select
+
     for cfg in ddsi_configs(doc):
         if cfg.interface_is_auto() and not cfg.use_ipv6():
-            yield cfg, host, choose_auto(host, cfg.assume_multicast())
+            yield cfg, host, select.choose_auto(host, cfg.assume_multicast())
 
 
 def _names(host: HostFacts) -> str:
@@ -71,7 +78,7 @@ def _hit(
     )
 
 
-@rule("DD110", "network.interface-missing", Severity.ERROR, Subject.OSPL)
+@rule("DD110", "network.interface-missing", Severity.ERROR, Subject.OSPL, needs=DDSI_TAGS)
 def interface_missing(doc: OsplDocument) -> Iterator[Hit]:
     """``NetworkInterfaceAddress`` names an interface this host does not have.
 
@@ -87,6 +94,8 @@ def interface_missing(doc: OsplDocument) -> Iterator[Hit]:
     Reference: OpenSplice ``q_nwif.c`` (``find_own_ip``); facts §3. Checked with ``--host``.
     """
     for cfg, host, choice in _explicit(doc):
+        from ddsdoctor.host.select import MatchKind  # host facts given: already imported
+
         if choice.kind is not MatchKind.NONE or choice.parsed is not None or choice.down:
             continue
         close = [i.name for i in host.interfaces if i.name.lower() == choice.value.lower()]
@@ -104,7 +113,7 @@ def interface_missing(doc: OsplDocument) -> Iterator[Hit]:
         )
 
 
-@rule("DD111", "network.interface-down", Severity.ERROR, Subject.OSPL)
+@rule("DD111", "network.interface-down", Severity.ERROR, Subject.OSPL, needs=DDSI_TAGS)
 def interface_down(doc: OsplDocument) -> Iterator[Hit]:
     """``NetworkInterfaceAddress`` selects an interface that is down on this host.
 
@@ -118,6 +127,8 @@ def interface_down(doc: OsplDocument) -> Iterator[Hit]:
     with ``--host``.
     """
     for cfg, host, choice in _explicit(doc):
+        from ddsdoctor.host.select import MatchKind
+
         if choice.kind is MatchKind.NONE and choice.down is not None:
             yield _hit(
                 cfg,
@@ -127,7 +138,7 @@ def interface_down(doc: OsplDocument) -> Iterator[Hit]:
             )
 
 
-@rule("DD112", "network.interface-no-multicast", Severity.WARNING, Subject.OSPL)
+@rule("DD112", "network.interface-no-multicast", Severity.WARNING, Subject.OSPL, needs=DDSI_TAGS)
 def interface_no_multicast(doc: OsplDocument) -> Iterator[Hit]:
     """The interface DDSI2 will use cannot do multicast, but discovery relies on it.
 
@@ -144,13 +155,15 @@ def interface_no_multicast(doc: OsplDocument) -> Iterator[Hit]:
     host = _host(doc)
     if host is None:
         return
+    from ddsdoctor.host import select
+
     for cfg in ddsi_configs(doc):
         if cfg.multicast_disabled() or cfg.use_ipv6():
             continue
         if cfg.interface_is_auto():
-            entry = choose_auto(host, cfg.assume_multicast()).chosen
+            entry = select.choose_auto(host, cfg.assume_multicast()).chosen
         else:
-            entry = choose_explicit(
+            entry = select.choose_explicit(
                 host, (cfg.interface.value if cfg.interface else ""), cfg.assume_multicast()
             ).entry
         if entry is None or entry.score == 9 or entry.interface.loopback:
@@ -171,7 +184,7 @@ def interface_no_multicast(doc: OsplDocument) -> Iterator[Hit]:
         )
 
 
-@rule("DD113", "network.address-not-on-host", Severity.ERROR, Subject.OSPL)
+@rule("DD113", "network.address-not-on-host", Severity.ERROR, Subject.OSPL, needs=DDSI_TAGS)
 def address_not_on_host(doc: OsplDocument) -> Iterator[Hit]:
     """``NetworkInterfaceAddress`` is an address that is on no interface of this host.
 
@@ -185,6 +198,8 @@ def address_not_on_host(doc: OsplDocument) -> Iterator[Hit]:
     Reference: OpenSplice ``q_nwif.c`` (``find_own_ip``); facts §3. Checked with ``--host``.
     """
     for cfg, host, choice in _explicit(doc):
+        from ddsdoctor.host.select import MatchKind
+
         if choice.kind is MatchKind.NONE and choice.parsed is not None and choice.down is None:
             nets = ", ".join(
                 f"{i.name} {a.ip}/{a.prefix}" for i in host.interfaces if i.up for a in i.addresses
@@ -198,7 +213,7 @@ def address_not_on_host(doc: OsplDocument) -> Iterator[Hit]:
             )
 
 
-@rule("DD114", "network.network-part-match", Severity.INFO, Subject.OSPL)
+@rule("DD114", "network.network-part-match", Severity.INFO, Subject.OSPL, needs=DDSI_TAGS)
 def network_part_match(doc: OsplDocument) -> Iterator[Hit]:
     """``NetworkInterfaceAddress`` selects an interface by its network part.
 
@@ -210,6 +225,8 @@ def network_part_match(doc: OsplDocument) -> Iterator[Hit]:
     Checked with ``--host``.
     """
     for cfg, host, choice in _explicit(doc):
+        from ddsdoctor.host.select import MatchKind
+
         if choice.kind is MatchKind.NETWORK and choice.entry is not None:
             e = choice.entry
             yield _hit(
@@ -219,7 +236,7 @@ def network_part_match(doc: OsplDocument) -> Iterator[Hit]:
             )
 
 
-@rule("DD115", "network.auto-arbitrary", Severity.WARNING, Subject.OSPL)
+@rule("DD115", "network.auto-arbitrary", Severity.WARNING, Subject.OSPL, needs=DDSI_TAGS)
 def auto_arbitrary(doc: OsplDocument) -> Iterator[Hit]:
     """AUTO interface selection is arbitrary on this host: several interfaces rank equally.
 
@@ -249,7 +266,7 @@ def auto_arbitrary(doc: OsplDocument) -> Iterator[Hit]:
             )
 
 
-@rule("DD116", "network.auto-selection", Severity.INFO, Subject.OSPL)
+@rule("DD116", "network.auto-selection", Severity.INFO, Subject.OSPL, needs=DDSI_TAGS)
 def auto_selection(doc: OsplDocument) -> Iterator[Hit]:
     """Which interface AUTO selects on this host (a warning when only loopback is left).
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ddsdoctor.findings import Severity
-from ddsdoctor.ospl.ddsi import DDSI_TAGS, NATIVE_TAGS, DdsiConfig, network_sections
+from ddsdoctor.ospl.ddsi import DDSI_TAGS, NATIVE_TAGS, NETWORK_TAGS, DdsiConfig, network_sections
 from ddsdoctor.ospl.durability import durability_configs
 from ddsdoctor.ospl.load import OsplDocument
 from ddsdoctor.ospl.sections import active_sections
@@ -13,7 +13,13 @@ from ddsdoctor.ospl.values import attr_float
 from ddsdoctor.registry import Hit, Subject, rule
 
 
-@rule("DD105", "network.several-networking-services", Severity.WARNING, Subject.OSPL)
+@rule(
+    "DD105",
+    "network.several-networking-services",
+    Severity.WARNING,
+    Subject.OSPL,
+    needs=NETWORK_TAGS,
+)
 def several_networking_services(doc: OsplDocument) -> Iterator[Hit]:
     """More than one networking service runs, so OpenSplice nodes exchange data twice.
 
@@ -46,7 +52,9 @@ def several_networking_services(doc: OsplDocument) -> Iterator[Hit]:
         )
 
 
-@rule("DD106", "network.soap-service-enabled", Severity.WARNING, Subject.OSPL)
+@rule(
+    "DD106", "network.soap-service-enabled", Severity.WARNING, Subject.OSPL, needs=("TunerService",)
+)
 def soap_service_enabled(doc: OsplDocument) -> Iterator[Hit]:
     """The Tuner SOAP service (cmsoap) runs and accepts remote connections.
 
@@ -61,7 +69,7 @@ def soap_service_enabled(doc: OsplDocument) -> Iterator[Hit]:
     Reference: metaconfig ``TunerService``; tech note "DDS Communication Architecture".
     """
     for el in active_sections(doc, "TunerService"):
-        port = el.find("Server/PortNr")
+        port = doc.first(el, "Server/PortNr")
         value = doc.value(port) if port is not None else None
         where = f"port {value}" if value and value.lower() != "auto" else "a free port"
         svc = next((s for s in doc.services() if s.name == doc.attr(el, "name")), None)
@@ -73,7 +81,13 @@ def soap_service_enabled(doc: OsplDocument) -> Iterator[Hit]:
         )
 
 
-@rule("DD107", "network.wait-for-unknown-service", Severity.WARNING, Subject.OSPL)
+@rule(
+    "DD107",
+    "network.wait-for-unknown-service",
+    Severity.WARNING,
+    Subject.OSPL,
+    needs=("WaitForAttachment",),
+)
 def wait_for_unknown_service(doc: OsplDocument) -> Iterator[Hit]:
     """``WaitForAttachment/ServiceName`` does not name the networking service that runs.
 
@@ -91,7 +105,7 @@ def wait_for_unknown_service(doc: OsplDocument) -> Iterator[Hit]:
     """
     running = {doc.attr(s, "name") for s in network_sections(doc)}
     for cfg in durability_configs(doc):
-        wait = cfg.section.find("Network/WaitForAttachment")
+        wait = doc.first(cfg.section, "Network/WaitForAttachment")
         if wait is None:
             continue
         count = attr_float(doc, wait, "maxWaitCount") or 200.0
@@ -116,7 +130,13 @@ _LARGE_HINTS = (
 )
 
 
-@rule("DD108", "network.single-process-large-system", Severity.INFO, Subject.OSPL)
+@rule(
+    "DD108",
+    "network.single-process-large-system",
+    Severity.INFO,
+    Subject.OSPL,
+    needs=("SingleProcess",),
+)
 def single_process_large_system(doc: OsplDocument) -> Iterator[Hit]:
     """Single-process mode in a configuration tuned for a large system.
 

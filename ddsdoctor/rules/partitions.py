@@ -7,13 +7,14 @@ partition an application uses fails silently: nothing is aligned and nothing is 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
 from ddsdoctor.findings import Severity
 from ddsdoctor.ospl.durability import durability_configs
 from ddsdoctor.ospl.load import OsplDocument
-from ddsdoctor.ospl.partitions import Kind, PartitionValue, partition_values
+from ddsdoctor.ospl.partitions import SITE_TAGS, Kind, PartitionValue, partition_values
 from ddsdoctor.ospl.patterns import has_wildcard, overlap
 from ddsdoctor.registry import Hit, Subject, rule
 
@@ -26,7 +27,7 @@ def _hit(v: PartitionValue, message: str, hint: str | None = None) -> Hit:
     return Hit(message, at=v.element, attr=v.attr, text=v.attr is None, hint=hint)
 
 
-@rule("DD501", "partition.literal-syntax", Severity.ERROR, Subject.OSPL)
+@rule("DD501", "partition.literal-syntax", Severity.ERROR, Subject.OSPL, needs=SITE_TAGS)
 def literal_syntax(doc: OsplDocument) -> Iterator[Hit]:
     """A partition expression contains quotes, commas or brackets, which OpenSplice takes literally.
 
@@ -55,7 +56,7 @@ def literal_syntax(doc: OsplDocument) -> Iterator[Hit]:
         )
 
 
-@rule("DD502", "partition.whitespace", Severity.WARNING, Subject.OSPL)
+@rule("DD502", "partition.whitespace", Severity.WARNING, Subject.OSPL, needs=SITE_TAGS)
 def whitespace(doc: OsplDocument) -> Iterator[Hit]:
     """A partition expression contains whitespace or a line break.
 
@@ -85,7 +86,7 @@ def whitespace(doc: OsplDocument) -> Iterator[Hit]:
             )
 
 
-@rule("DD503", "partition.empty", Severity.WARNING, Subject.OSPL)
+@rule("DD503", "partition.empty", Severity.WARNING, Subject.OSPL, needs=SITE_TAGS)
 def empty(doc: OsplDocument) -> Iterator[Hit]:
     """A partition expression is empty: only the default partition, or every partition-topic.
 
@@ -135,6 +136,7 @@ def edit_distance(a: str, b: str) -> int:
     return prev[-1]
 
 
+@functools.lru_cache(maxsize=1024)  # a pure function of the name; fleets repeat their names
 def misspelled_builtin(value: str) -> str | None:
     """The built-in partition name ``value`` resembles without being it, or None."""
     if not value or has_wildcard(value) or value in BUILTIN_NAMES:
@@ -147,7 +149,7 @@ def misspelled_builtin(value: str) -> str | None:
     return None
 
 
-@rule("DD504", "partition.builtin-misspelled", Severity.ERROR, Subject.OSPL)
+@rule("DD504", "partition.builtin-misspelled", Severity.ERROR, Subject.OSPL, needs=SITE_TAGS)
 def builtin_misspelled(doc: OsplDocument) -> Iterator[Hit]:
     """A partition name is a misspelling of a built-in partition (``__BUILT-IN PARTITION__``).
 
@@ -180,7 +182,9 @@ def _names_in(v: PartitionValue) -> list[str]:
     return [v.value]
 
 
-@rule("DD505", "partition.prefix-without-separator", Severity.WARNING, Subject.OSPL)
+@rule(
+    "DD505", "partition.prefix-without-separator", Severity.WARNING, Subject.OSPL, needs=SITE_TAGS
+)
 def prefix_without_separator(doc: OsplDocument) -> Iterator[Hit]:
     """``${PREFIX}*`` has no separator between the variable and ``*``: it matches too much.
 
@@ -212,7 +216,7 @@ def prefix_without_separator(doc: OsplDocument) -> Iterator[Hit]:
         )
 
 
-@rule("DD506", "partition.namespaces-overlap", Severity.WARNING, Subject.OSPL)
+@rule("DD506", "partition.namespaces-overlap", Severity.WARNING, Subject.OSPL, needs=("NameSpace",))
 def namespaces_overlap(doc: OsplDocument) -> Iterator[Hit]:
     """Two durability namespaces cover overlapping partition-topics.
 

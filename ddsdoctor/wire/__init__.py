@@ -8,7 +8,15 @@ SPDP/SEDP. Full decode: ``parse_message``. See docs/wire.md. Malformed input rai
 
 from __future__ import annotations
 
-from ddsdoctor.wire.account import DISCOVERY, MALFORMED, PING, WriterAccounts, WriterCounters
+from ddsdoctor.wire.account import (
+    DISCOVERY,
+    MALFORMED,
+    PING,
+    SEDP_ACKNACK,
+    SEDP_HEARTBEAT,
+    WriterAccounts,
+    WriterCounters,
+)
 from ddsdoctor.wire.decoder import Decoded, DiscoveryDecoder
 from ddsdoctor.wire.discovery import decode_discovery, payload_parameters
 from ddsdoctor.wire.errors import WireError
@@ -39,6 +47,8 @@ __all__ = [
     "MALFORMED",
     "PING",
     "RTPS_MAGICS",
+    "SEDP_ACKNACK",
+    "SEDP_HEARTBEAT",
     "CmParticipantData",
     "DataRef",
     "Decoded",

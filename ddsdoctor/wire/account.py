@@ -22,6 +22,13 @@ MALFORMED = 2
 """``account`` result bit: the walk stopped early (a submessage overruns the message)."""
 PING = 4
 """``account`` result bit: RTI NDDSPING probe (no submessages)."""
+SEDP_HEARTBEAT = 8
+"""``account`` result bit: a HEARTBEAT of a builtin SEDP writer (publications or
+subscriptions, writer entity id 0x000003c2/0x000004c2; not the secure variants, whose
+payload is encrypted anyway) is inside. Tested on the entity id's bytes, which do not
+depend on endianness."""
+SEDP_ACKNACK = 16
+"""``account`` result bit: an ACKNACK to a builtin SEDP writer (as SEDP_HEARTBEAT)."""
 
 _IDS = Struct(">II")
 _SN_LE, _SN_BE = Struct("<iI"), Struct(">iI")
@@ -83,7 +90,8 @@ class WriterAccounts:
     def account(self, msg: bytes, time: float) -> int:
         """Count the data submessages of ``msg`` (captured at ``time``).
 
-        Returns a bit set of DISCOVERY, MALFORMED and PING; raises WireError only when
+        Returns a bit set of DISCOVERY, MALFORMED, PING, SEDP_HEARTBEAT and SEDP_ACKNACK;
+        raises WireError only when
         ``msg`` is not an RTPS message.
         """
         if self.discovery:
@@ -166,10 +174,20 @@ class WriterAccounts:
                 w.last_time = time
                 bins = w.bins
                 bins[second] = bins.get(second, 0) + size
-            elif sid == 0x07:
-                hb += 1
-            elif sid == 0x06:
-                an += 1
+            elif sid == 0x07 or sid == 0x06:  # noqa: PLR1714
+                if sid == 0x07:
+                    hb += 1
+                else:
+                    an += 1
+                # writerId at +8: 00 00 03 c2 / 00 00 04 c2 (cheapest test first)
+                if (
+                    end - p >= 12
+                    and msg[p + 11] == 0xC2
+                    and msg[p + 10] in (3, 4)
+                    and not msg[p + 9]
+                    and not msg[p + 8]
+                ):
+                    result |= SEDP_HEARTBEAT if sid == 0x07 else SEDP_ACKNACK
             elif sid == 0x0C:  # INFO_SRC: later submessages come from another participant
                 if end - p < 24:
                     result |= MALFORMED

@@ -160,9 +160,7 @@ def _inline_qos(
     return parse_parameter_list(msg, at, end, le, need_sentinel=True)
 
 
-def _decode(
-    sid: int, fl: int, le: bool, msg: bytes, body: int, end: int, ctx: _Ctx
-) -> Submessage:
+def _decode(sid: int, fl: int, le: bool, msg: bytes, body: int, end: int, ctx: _Ctx) -> Submessage:
     st = _E[le]
     if sid in (ids.SubmessageId.DATA, ids.SubmessageId.DATA_SESSION):
         session = sid == ids.SubmessageId.DATA_SESSION

@@ -21,10 +21,16 @@ Case kinds:
   node's file linted with the node's env, plus the cross-node rules (``run_fleet``). The node
   configs it names live in the same directory under names that do not start with ``pass_`` or
   ``fail_``.
-* ``*.json``: discovery facts in the topology/scan JSON shape (``run_facts``).
-* ``*.live``: the counters of a live capture as TOML (``run_live``): a ``[live]`` table of
-  ``LiveStats`` fields (enums by value, e.g. ``mode = "recv"``, ``stop_reason = "sigint"``),
-  an optional ``[stats]`` table of ``CaptureStats`` fields and ``requested_duration``.
+* ``*.json``: discovery facts in the topology/scan JSON shape; a document with topology
+  members (``edges``, ``hosts``, ``discovery``: the ``topology --format json`` shape, see
+  docs/topology.md) also runs the capture/topology rules (DD80x, DD85x); a document with a
+  ``probe`` member runs the probe rules (``run_facts``).
+* ``*.pcap``, ``*.pcapng``: a capture run through ``topology`` (``run_capture``); option
+  ``hosts`` names a --hosts file in the case directory.
+* ``*.jsonl``: a durability protocol timeline (``ddsdoctor durability --timeline``), which may
+  include and edit a real lab capture (``run_durability``; see tests/durability/case_timeline.py).
+  ``options`` sets the view limits (``timeout_s``, ``slow_s``, ``stuck_s``, ``grace_s``,
+  ``heartbeat_s``) and ``fleet``, a FLEET.toml (relative to the case) to compare views with.
 
 Add a runner for a new extension to RUNNERS.
 """
@@ -43,6 +49,7 @@ from ddsdoctor.findings import Finding
 from ddsdoctor.fleetcheck import FleetOptions, run_fleet
 from ddsdoctor.host.facts import HostFacts, load_host_facts
 from ddsdoctor.lint import CheckOptions, EnvSpec, run_check
+from ddsdoctor.live.results import report_from_dict
 from ddsdoctor.registry import Subject
 from ddsdoctor.selection import RuleSelection
 from ddsdoctor.settings import Overrides, SettingsResolver
@@ -83,9 +90,32 @@ def run_xml(case: Path, meta: dict[str, Any]) -> list[Finding]:
 
 
 def run_facts(case: Path, meta: dict[str, Any]) -> list[Finding]:
-    """Discovery facts written as JSON (the topology/scan ``participants``/``endpoints``)."""
-    facts = facts_from_dict(json.loads(case.read_text(encoding="utf-8")))
-    return run_rules(Subject.DISCOVERY, facts, RuleSelection(select=("ALL",)))
+    """Discovery facts written as JSON (the topology/scan ``participants``/``endpoints``),
+    a whole topology document, or probe results (the probe's ``probe``/``topics``)."""
+    doc = json.loads(case.read_text(encoding="utf-8"))
+    if any(k in doc for k in ("edges", "hosts", "discovery")):
+        from ddsdoctor.topology.document import report_from_dict as topology_from_dict
+        from ddsdoctor.topology.run import diagnose
+
+        return diagnose(topology_from_dict(doc), RuleSelection(select=("ALL",)), None)
+    if "probe" in doc:
+        return run_rules(Subject.PROBE, report_from_dict(doc), RuleSelection(select=("ALL",)))
+    return run_rules(Subject.DISCOVERY, facts_from_dict(doc), RuleSelection(select=("ALL",)))
+
+
+def run_capture(case: Path, meta: dict[str, Any]) -> list[Finding]:
+    """A capture file, diagnosed like ``ddsdoctor topology --pcap CASE``."""
+    from ddsdoctor.capture import read_capture
+    from ddsdoctor.topology.hosts import load_hosts_file
+    from ddsdoctor.topology.run import TopologyOptions, run_topology
+
+    opts = meta.get("options", {})
+    hosts = load_hosts_file(case.parent / opts["hosts"]) if "hosts" in opts else {}
+    options = TopologyOptions(
+        selection=RuleSelection(select=("ALL",)), hosts=hosts, label=case.name
+    )
+    with read_capture(case) as reader:
+        return list(run_topology(reader, options).findings)
 
 
 def run_fleet_case(case: Path, meta: dict[str, Any]) -> list[Finding]:
@@ -94,28 +124,27 @@ def run_fleet_case(case: Path, meta: dict[str, Any]) -> list[Finding]:
     return run_fleet(options).findings
 
 
-def run_live(case: Path, meta: dict[str, Any]) -> list[Finding]:
-    """Live-capture counters (``ddsdoctor topology --iface``) run through the DD81x rules."""
-    from ddsdoctor.capture.livestats import CaptureMode, LiveCapture, LiveStats, StopReason
-    from ddsdoctor.capture.stats import CaptureStats
+def run_durability(case: Path, meta: dict[str, Any]) -> list[Finding]:
+    """A durability protocol timeline, judged like ``ddsdoctor durability``."""
+    from ddsdoctor.durability.analyze import analyze
+    from ddsdoctor.durability.view import Limits
+    from tests.durability.case_timeline import load_case
 
-    doc = tomllib.loads(case.read_text(encoding="utf-8"))
-    fields = dict(doc.get("live", {}))
-    if "mode" in fields:
-        fields["mode"] = CaptureMode(fields["mode"])
-    if "stop_reason" in fields:
-        fields["stop_reason"] = StopReason(fields["stop_reason"])
-    subject = LiveCapture(
-        LiveStats(**fields), CaptureStats(**doc.get("stats", {})), doc.get("requested_duration")
-    )
-    return run_rules(Subject.CAPTURE, subject, RuleSelection(select=("ALL",)))
+    opts = dict(meta.get("options", {}))
+    fleet = opts.pop("fleet", None)
+    limits = Limits(**{k: float(v) for k, v in opts.items()})
+    obs = load_case(case)
+    fleet_path = case.parent / fleet if fleet else None
+    return analyze(obs, limits, RuleSelection(select=("ALL",)), fleet=fleet_path).findings
 
 
 RUNNERS: dict[str, Callable[[Path, dict[str, Any]], list[Finding]]] = {
     ".xml": run_xml,
     ".json": run_facts,
     ".toml": run_fleet_case,
-    ".live": run_live,
+    ".jsonl": run_durability,
+    ".pcap": run_capture,
+    ".pcapng": run_capture,
 }
 
 

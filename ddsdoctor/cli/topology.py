@@ -1,0 +1,220 @@
+"""``ddsdoctor topology --pcap FILE``: hosts, multicast groups, traffic and diagnoses from RTPS.
+
+The command opens a packet source, hands it to ``topology.run.run_topology`` and renders
+the report. The source is the only part that differs between a capture file and a live
+interface, so a live source plugs into ``_source``/``_run`` without touching the rest.
+"""
+
+from __future__ import annotations
+
+import enum
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from ddsdoctor.cli import app
+from ddsdoctor.cli.common import (
+    FAIL_ON_HELP,
+    exit_code_for,
+    fail,
+    parse_fail_on,
+    split_codes,
+    want_color,
+    write_output,
+)
+from ddsdoctor.exitcodes import ExitCode
+from ddsdoctor.findings import Severity, Summary
+from ddsdoctor.report import Format, ReportContext, render
+
+if TYPE_CHECKING:
+    from ddsdoctor.topology.model import TopologyReport
+    from ddsdoctor.topology.run import TopologyOptions
+
+
+class TopologyFormat(enum.StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    SARIF = "sarif"
+    GITHUB = "github"
+    JUNIT = "junit"
+    GITLAB = "gitlab"
+    DOT = "dot"
+    GRAPHML = "graphml"
+    MERMAID = "mermaid"
+    HTML = "html"
+
+
+class GraphBy(enum.StrEnum):
+    HOST = "host"
+    PARTICIPANT = "participant"
+
+
+_GRAPH_FORMATS = (TopologyFormat.DOT, TopologyFormat.GRAPHML, TopologyFormat.MERMAID)
+FORMAT_HELP = (
+    "Output: text, json, sarif, github, junit, gitlab (findings), or dot, graphml, mermaid, "
+    "html (the graph)."
+)
+
+
+def _progress() -> Callable[[int, float], None] | None:
+    """A line on stderr every 65536 datagrams when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(n: int, _t: float) -> None:
+        sys.stderr.write(f"\rddsdoctor topology: {n:,} datagrams")
+        sys.stderr.flush()
+
+    return show
+
+
+def _run_pcap(pcap: Path, options: TopologyOptions) -> TopologyReport:
+    from ddsdoctor.capture import CaptureError, read_capture
+    from ddsdoctor.topology.run import run_topology
+
+    if pcap.is_dir():
+        fail(f"--pcap {pcap} is a directory, not a capture file", ExitCode.USAGE)
+    try:
+        reader = read_capture(pcap)
+    except CaptureError as exc:
+        fail(str(exc), ExitCode.USAGE)
+    progress = _progress()
+    try:
+        with reader:
+            return run_topology(reader, options, progress=progress)
+    finally:
+        if progress is not None:
+            sys.stderr.write("\n")
+
+
+def _options(
+    pcap: Path, by: GraphBy, hosts: Path | None, select: list[str] | None, ignore: list[str]
+) -> TopologyOptions:
+    from ddsdoctor.selection import RuleSelection, SelectorError, validate_selectors
+    from ddsdoctor.topology.hosts import HostsFileError, load_hosts_file
+    from ddsdoctor.topology.model import By
+    from ddsdoctor.topology.run import TopologyOptions
+
+    sel = RuleSelection(select=split_codes(select) if select else None, ignore=split_codes(ignore))
+    try:
+        validate_selectors(sel.all_selectors())
+        entries = load_hosts_file(hosts) if hosts is not None else {}
+    except (SelectorError, HostsFileError) as exc:
+        fail(str(exc), ExitCode.USAGE)
+    return TopologyOptions(
+        by=By(by.value), hosts=entries, selection=sel, label=str(pcap), path=str(pcap)
+    )
+
+
+def _graph(report: TopologyReport, focus: str | None) -> Any:
+    """The networkx graph (focused on one node when asked); its ``focus`` is the node id."""
+    from ddsdoctor.topology.graph import FocusError, build_graph
+
+    try:
+        return build_graph(report, focus=focus)
+    except FocusError as exc:
+        fail(str(exc), ExitCode.USAGE)
+
+
+def _render_image(graph: Any, path: Path) -> None:
+    from ddsdoctor.topology.render import GraphvizMissing, RenderError, render_image
+
+    try:
+        render_image(graph, path)
+    except ValueError as exc:
+        fail(str(exc), ExitCode.USAGE)
+    except (GraphvizMissing, RenderError) as exc:
+        fail(str(exc), ExitCode.ENVIRONMENT)
+    except OSError as exc:
+        fail(f"cannot write {path}: {exc.strerror or exc}")
+
+
+def _document(report: TopologyReport, fmt: TopologyFormat, graph: Any, top: int) -> str:
+    from ddsdoctor.topology import html, render
+
+    if fmt is TopologyFormat.DOT:
+        return render.to_dot(graph)
+    if fmt is TopologyFormat.GRAPHML:
+        return render.to_graphml(graph)
+    if fmt is TopologyFormat.MERMAID:
+        return render.to_mermaid(graph)
+    return html.to_html(report, graph, report.findings, top=top * 2)
+
+
+_HELP = (
+    "Map RTPS traffic: hosts, multicast groups, who talks to whom, how much, which topics.\n\n"
+    "Reads a capture (tcpdump -w) of any DDS vendor, groups OpenSplice's five participants per "
+    "process, and reports the full-mesh pattern, unread traffic, stuck discovery, "
+    "partition/type/QoS mismatches and capture problems as findings (docs/topology.md)."
+)
+
+
+@app.command(help=_HELP)
+def topology(
+    pcap: Path = typer.Option(
+        None, "--pcap", help="Capture file to read: pcap or pcapng, plain or gzip."
+    ),
+    fmt: TopologyFormat = typer.Option(
+        TopologyFormat.TEXT, "--format", "-f", help=FORMAT_HELP, show_default=False
+    ),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write the output to FILE."),
+    render_to: Path | None = typer.Option(
+        None, "--render", help="Also draw the graph to FILE.svg, .png or .pdf (Graphviz dot)."
+    ),
+    by: GraphBy = typer.Option(GraphBy.HOST, "--by", help="Graph nodes: host or participant."),
+    focus: str | None = typer.Option(
+        None, "--focus", help="Keep one host (name, IP) or participant and its edges."
+    ),
+    hosts: Path | None = typer.Option(
+        None, "--hosts", help="Name IPs: CSV lines ip,name,role or a .toml file of host tables."
+    ),
+    top: int = typer.Option(10, "--top", min=1, help="Rows per table in text output."),
+    all_topics: bool = typer.Option(
+        False, "--all", help="Text: also list middleware topics (DCPS*, CM*, d_*)."
+    ),
+    select: list[str] = typer.Option(None, "--select", help="Rules to run (codes, prefixes)."),
+    ignore: list[str] = typer.Option([], "--ignore", help="Rules to skip."),
+    fail_on: str = typer.Option(None, "--fail-on", help=FAIL_ON_HELP, show_default=False),
+    exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even with findings."),
+) -> None:
+    """``ddsdoctor topology``: see _HELP."""
+    if pcap is None:
+        fail("give a capture file with --pcap FILE", ExitCode.USAGE)
+    threshold = parse_fail_on(fail_on) or Severity.ERROR
+    report = _run_pcap(pcap, _options(pcap, by, hosts, select, ignore))
+    findings = report.findings
+    code = exit_code_for(findings, threshold, exit_zero)
+    needs_graph = render_to is not None or fmt in (*_GRAPH_FORMATS, TopologyFormat.HTML)
+    graph = _graph(report, focus) if needs_graph or focus else None
+    if focus and graph is not None:
+        from ddsdoctor.topology.graph import focus_report
+
+        report = focus_report(report, set(graph.graph["focus_nodes"]))
+    if render_to is not None:
+        _render_image(graph, render_to)
+    color = want_color(output) and fmt is TopologyFormat.TEXT
+    ctx = ReportContext(
+        summary=Summary.of(findings, 1),
+        command="topology",
+        exit_code=code,
+        color=color,
+    )
+    if fmt is TopologyFormat.TEXT:
+        from ddsdoctor.report import topology_text
+
+        text = topology_text.render(report, findings, ctx, top=top, all_topics=all_topics)
+    elif fmt in (*_GRAPH_FORMATS, TopologyFormat.HTML):
+        text = _document(report, fmt, graph, top)
+    else:
+        extra: dict[str, Any] = {}
+        if fmt is TopologyFormat.JSON:
+            from ddsdoctor.topology.document import report_document
+
+            extra = report_document(report)
+        ctx = ReportContext(summary=ctx.summary, command="topology", exit_code=code, extra=extra)
+        text = render(Format(fmt.value), findings, ctx)
+    write_output(text, output)
+    raise typer.Exit(code)

@@ -1,0 +1,1 @@
+"""OpenSplice durability protocol: decoders, views from captures and live readers."""
