@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Generator
 from struct import Struct
 from typing import TYPE_CHECKING, cast
 
@@ -37,7 +37,7 @@ SNAPLEN = 262144
 """Largest frame kept whole by the recv loop (tcpdump's default snaplen)."""
 
 
-def ring_datagrams(src: LiveSource) -> Iterator[Datagram]:
+def ring_datagrams(src: LiveSource) -> Generator[Datagram, None, None]:
     """Datagrams from a TPACKET_V3 ring until the source stops and its ring is drained."""
     ring = src.ring
     assert ring is not None
@@ -52,53 +52,56 @@ def ring_datagrams(src: LiveSource) -> Iterator[Datagram]:
     pwrite = src.pcap.write if src.pcap is not None else None
     cooked, link, rtps_only = src.cooked, src.link_type, src.rtps_only
     number = 0
-    while True:
-        blk = ring.ready()
-        if blk is None:
-            if not src.idle():
+    try:
+        while True:
+            blk = ring.ready()
+            if blk is None:
+                if not src.idle():
+                    return
+                continue
+            off, count, p = blk
+            if stats.first_time is None and count:
+                _n, sec, nsec = FRAME.unpack_from(mm, p)[:3]
+                stats.first_time = sec + nsec * 1e-9
+            start_number = number
+            cap = wire = udp = rtps = 0
+            ts = 0.0
+            try:
+                for _ in range(count):
+                    nxt, sec, nsec, snap, ln, status, mac, _net = unpack(mm, p)
+                    ts = sec + nsec * 1e-9
+                    number += 1
+                    a = p + mac
+                    if cooked or status & TP_STATUS_VLAN_VALID:
+                        buf = _rebuild(mm, p, a, snap, status, cooked)
+                        start, stop = 0, len(buf)
+                        ln += stop - snap
+                        if pwrite is not None:
+                            pwrite(sec, nsec // 1000, buf, ln)
+                    else:
+                        buf, start, stop = mmb, a, a + snap
+                        if pwrite is not None:
+                            pwrite(sec, nsec // 1000, view[a:stop], ln)
+                    cap += stop - start
+                    wire += ln
+                    p += nxt
+                    res = decode(link, buf, start, stop, ts, number, ln, reasm)
+                    if type(res) is dgram:
+                        udp += 1
+                        if res.payload.startswith(magics):
+                            rtps += 1
+                            yield res
+                        elif not rtps_only:
+                            yield res
+                    else:
+                        skips[res] += 1  # type: ignore[index]
+            finally:
+                _count(stats, number - start_number, cap, wire, udp, rtps, ts)
+            ring.release(off)
+            if not src.between_blocks():
                 return
-            continue
-        off, count, p = blk
-        if stats.first_time is None and count:
-            _n, sec, nsec = FRAME.unpack_from(mm, p)[:3]
-            stats.first_time = sec + nsec * 1e-9
-        frames = cap = wire = udp = rtps = 0
-        ts = 0.0
-        try:
-            for _ in range(count):
-                nxt, sec, nsec, snap, ln, status, mac, _net = unpack(mm, p)
-                ts = sec + nsec * 1e-9
-                number += 1
-                frames += 1
-                a = p + mac
-                if cooked or status & TP_STATUS_VLAN_VALID:
-                    buf = _rebuild(mm, p, a, snap, status, cooked)
-                    start, stop = 0, len(buf)
-                    ln += stop - snap
-                    if pwrite is not None:
-                        pwrite(sec, nsec // 1000, buf, ln)
-                else:
-                    buf, start, stop = mmb, a, a + snap
-                    if pwrite is not None:
-                        pwrite(sec, nsec // 1000, view[a:stop], ln)
-                cap += stop - start
-                wire += ln
-                p += nxt
-                res = decode(link, buf, start, stop, ts, number, ln, reasm)
-                if type(res) is dgram:
-                    udp += 1
-                    if res.payload.startswith(magics):
-                        rtps += 1
-                        yield res
-                    elif not rtps_only:
-                        yield res
-                else:
-                    skips[res] += 1  # type: ignore[index]
-        finally:
-            _count(stats, frames, cap, wire, udp, rtps, ts)
-        ring.release(off)
-        if not src.between_blocks():
-            return
+    finally:
+        src.finish()
 
 
 def _rebuild(mm: mmap.mmap, p: int, a: int, snap: int, status: int, cooked: bool) -> bytes:
@@ -139,7 +142,7 @@ def _count(
         stats.last_time = ts
 
 
-def recv_datagrams(src: LiveSource) -> Iterator[Datagram]:
+def recv_datagrams(src: LiveSource) -> Generator[Datagram, None, None]:
     """Datagrams from one ``recv_into`` per frame (when the kernel refuses a ring)."""
     sock = src.sock
     buffer = bytearray(SNAPLEN)
@@ -154,49 +157,52 @@ def recv_datagrams(src: LiveSource) -> Iterator[Datagram]:
     indexes: dict[str, int] = {}
     number = 0
     trunc = socket.MSG_TRUNC
-    while True:
-        try:
+    try:
+        while True:
+            try:
+                if cooked:
+                    ln, addr = recvfrom_into(buffer, 0, trunc)
+                else:
+                    ln = recv_into(buffer, 0, trunc)  # MSG_TRUNC: the frame's real length
+            except BlockingIOError:
+                if not src.idle():
+                    return
+                continue
+            except OSError as exc:
+                src.fail(exc)
+                continue
+            ts = now()
+            number += 1
+            snap = min(ln, SNAPLEN)
             if cooked:
-                ln, addr = recvfrom_into(buffer, 0, trunc)
+                name, proto, pkttype, hatype, haddr = addr
+                ifindex = indexes.get(name)
+                if ifindex is None:
+                    ifindex = indexes[name] = socket.if_nametoindex(name)
+                head = SLL2.pack(proto, 0, ifindex, hatype, pkttype, len(haddr), haddr)
+                data = head + mv[:snap]
+                ln += len(head)
             else:
-                ln = recv_into(buffer, 0, trunc)  # MSG_TRUNC: the frame's real length
-        except BlockingIOError:
-            if not src.idle():
-                return
-            continue
-        except OSError as exc:
-            src.fail(exc)
-            continue
-        ts = now()
-        number += 1
-        snap = min(ln, SNAPLEN)
-        if cooked:
-            name, proto, pkttype, hatype, haddr = addr
-            ifindex = indexes.get(name)
-            if ifindex is None:
-                ifindex = indexes[name] = socket.if_nametoindex(name)
-            head = SLL2.pack(proto, 0, ifindex, hatype, pkttype, len(haddr), haddr)
-            data = head + mv[:snap]
-            ln += len(head)
-        else:
-            data = bytes(mv[:snap])
-        if stats.first_time is None:
-            stats.first_time = ts
-        if pwrite is not None:
-            sec = int(ts)
-            pwrite(sec, int((ts - sec) * 1e6), data, ln)
-        res = decode(link, data, 0, len(data), ts, number, ln, reasm)
-        _count(stats, 1, len(data), ln, 0, 0, ts)
-        if type(res) is dgram:
-            stats.udp_datagrams += 1
-            if res.payload.startswith(magics):
-                stats.rtps_datagrams += 1
-                yield res
-            else:
-                stats.non_rtps_udp += 1
-                if not rtps_only:
+                data = bytes(mv[:snap])
+            if stats.first_time is None:
+                stats.first_time = ts
+            if pwrite is not None:
+                sec = int(ts)
+                pwrite(sec, int((ts - sec) * 1e6), data, ln)
+            res = decode(link, data, 0, len(data), ts, number, ln, reasm)
+            _count(stats, 1, len(data), ln, 0, 0, ts)
+            if type(res) is dgram:
+                stats.udp_datagrams += 1
+                if res.payload.startswith(magics):
+                    stats.rtps_datagrams += 1
                     yield res
-        else:
-            skips[res] += 1  # type: ignore[index]
-        if number & 255 == 0 and not src.between_blocks():
-            return
+                else:
+                    stats.non_rtps_udp += 1
+                    if not rtps_only:
+                        yield res
+            else:
+                skips[res] += 1  # type: ignore[index]
+            if number & 255 == 0 and not src.between_blocks():
+                return
+    finally:
+        src.finish()

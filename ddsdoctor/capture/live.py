@@ -16,7 +16,7 @@ import os
 import select
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -27,10 +27,9 @@ from ddsdoctor.capture.datagram import Datagram
 from ddsdoctor.capture.frameloop import SNAPLEN, recv_datagrams, ring_datagrams
 from ddsdoctor.capture.frames import LinkType
 from ddsdoctor.capture.ipfrag import IpReassembler
-from ddsdoctor.capture.livestats import CaptureMode, LiveStats, StopReason
+from ddsdoctor.capture.livestats import CaptureMode, LiveCaptureStats, LiveStats, StopReason
 from ddsdoctor.capture.pcapwrite import PcapWriter
 from ddsdoctor.capture.ring import RETIRE_MS, Ring, RingGeometry
-from ddsdoctor.capture.stats import CaptureStats
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +62,10 @@ class LiveSource:
 
     def __init__(self, options: LiveOptions) -> None:
         self.options = options
-        self.stats = CaptureStats(format="live")
-        self.live = LiveStats(iface=options.iface, filter=options.bpf)
+        self.live = LiveStats(
+            iface=options.iface, filter=options.bpf, requested_duration=options.duration
+        )
+        self.stats = LiveCaptureStats(format="live", live=self.live)
         self.rtps_only = options.rtps_only
         self.reassembler: IpReassembler | None = IpReassembler(self.stats)
         self.ring: Ring | None = None
@@ -73,6 +74,7 @@ class LiveSource:
         self._draining = False
         self._finished = False
         self._iterated = False
+        self._loop: Generator[Datagram, None, None] | None = None
         self._drain_deadline = self._retire_deadline = 0.0
         self._next_house = 0.0
         self._deadline: float | None = None
@@ -128,14 +130,17 @@ class LiveSource:
         if self._iterated:
             raise RuntimeError("a live source can be iterated once")
         self._iterated = True
+        # The loop itself is the iterator (no extra generator layer per datagram); it calls
+        # finish() when it ends, is closed or fails.
         loop = ring_datagrams(self) if self.ring is not None else recv_datagrams(self)
-        try:
-            yield from loop
-        finally:
-            self._finish()
+        self._loop = loop
+        return loop
 
     def close(self) -> None:
         """Release the socket, the ring and the pcap file (idempotent)."""
+        if self._loop is not None:
+            self._loop.close()  # a loop left mid-way finishes now, while the socket is open
+            self._loop = None
         if self.pcap is not None:
             self.pcap.close()
         if self.ring is not None:
@@ -232,7 +237,8 @@ class LiveSource:
             self.live.pcap_records = self.pcap.records
             self.live.pcap_error = self.pcap.error
 
-    def _finish(self) -> None:
+    def finish(self) -> None:
+        """End of iteration: final kernel counters, stop reason, pcap closed (idempotent)."""
         if self._finished:
             return
         self._finished = True

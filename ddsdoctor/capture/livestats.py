@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ddsdoctor.capture.stats import CaptureStats
 
@@ -47,6 +47,8 @@ class LiveStats:
     buffer_forced: bool = True
     """False when SO_RCVBUFFORCE was refused and the buffer is capped by net.core.rmem_max."""
     filter: str | None = None
+    requested_duration: float | None = None
+    """The --duration asked for (None: until stopped)."""
     interface_up: bool = True
     started: float | None = None
     """Epoch seconds when the socket began receiving."""
@@ -85,6 +87,7 @@ class LiveStats:
             "buffer_bytes": self.buffer_bytes,
             "buffer_forced": self.buffer_forced,
             "filter": self.filter,
+            "requested_duration": self.requested_duration,
             "interface_up": self.interface_up,
             "started": self.started,
             "stopped": self.stopped,
@@ -102,11 +105,18 @@ class LiveStats:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class LiveCapture:
-    """The subject of the live-capture rules (``ddsdoctor/rules/capture_live.py``)."""
+@dataclass(slots=True)
+class LiveCaptureStats(CaptureStats):
+    """``CaptureStats`` of a live source: the same counters plus ``live``.
 
-    live: LiveStats
-    stats: CaptureStats
-    requested_duration: float | None = None
-    """The --duration asked for (None: until interrupted)."""
+    ``as_dict()`` adds a ``live`` member, so every consumer of capture statistics (the
+    topology report's ``capture``, its JSON, the capture rules) sees the live accounting
+    without knowing about live sources.
+    """
+
+    live: LiveStats = field(default_factory=lambda: LiveStats(iface=""))
+
+    def as_dict(self) -> dict[str, object]:
+        out = CaptureStats.as_dict(self)
+        out["live"] = self.live.as_dict()
+        return out

@@ -4,11 +4,12 @@
 
     source = open_live(options)                      # exit 2 / 3 with a clear message
     with source, stop_on_signals(source):            # SIGINT/SIGTERM -> stop + drain
-        report = consume(tapped(source, view))       # run_topology on the datagrams
-    findings = live_findings(source.live, source.stats, selection, duration)
+        report = consume_live(source, run, view=...)  # run_topology on the datagrams
 
-A second SIGINT/SIGTERM while stopping raises KeyboardInterrupt: the CLI closes the pcap
-(complete records) and exits 130 without a report.
+The accounting (kernel drops, how it stopped, ...) travels in ``source.stats`` (its
+``live`` member) into the report, where the DD81x rules read it. A second SIGINT/SIGTERM
+while stopping raises KeyboardInterrupt: the CLI closes the pcap (complete records) and
+exits 130 (``liveopts.INTERRUPTED``, as scan/probe) without a report.
 """
 
 from __future__ import annotations
@@ -26,19 +27,13 @@ from rich.console import Console
 from ddsdoctor.capture.afpacket import ErrorKind, LiveCaptureError
 from ddsdoctor.capture.datagram import Datagram
 from ddsdoctor.capture.live import LiveOptions, LiveSource
-from ddsdoctor.capture.livestats import LiveCapture, LiveStats, StopReason
+from ddsdoctor.capture.livestats import StopReason
 from ddsdoctor.capture.pcapwrite import PcapWriteError
-from ddsdoctor.capture.stats import CaptureStats
 from ddsdoctor.capture.tally import LiveTally
 from ddsdoctor.exitcodes import ExitCode
-from ddsdoctor.findings import Finding
-from ddsdoctor.registry import REGISTRY, Subject
-from ddsdoctor.selection import RuleSelection
 
 T = TypeVar("T")
 
-ABORTED = 130
-"""Exit code when a second signal aborts the stop: 128 + SIGINT, as shells report it."""
 
 _EXIT = {
     ErrorKind.PRIVILEGE: ExitCode.ENVIRONMENT,
@@ -101,19 +96,18 @@ def consume_live(
         return consume(tally.tap(source))
 
 
-def live_findings(
-    live: LiveStats, stats: CaptureStats, selection: RuleSelection, duration: float | None
-) -> list[Finding]:
-    """The DD813-DD819 accounting findings for a finished live capture (its two counters)."""
-    from ddsdoctor.engine import run_rules
-
-    rules = [
-        r
-        for r in REGISTRY.for_subject(Subject.CAPTURE)
-        if r.func is not None and r.func.__module__ == "ddsdoctor.rules.capture_live"
-    ]
-    subject = LiveCapture(live, stats, duration)
-    return run_rules(Subject.CAPTURE, subject, selection, rules=rules)
+def started_message(source: LiveSource) -> str:
+    """One line on stderr when frames start flowing (scripts wait for it, like tcpdump's)."""
+    live = source.live
+    bits = [f"{live.mode.value} {live.buffer_bytes >> 20} MiB"]
+    if live.promiscuous:
+        bits.append("promiscuous")
+    if live.filter:
+        bits.append(f"filter {live.filter!r}")
+    if live.pcap_path:
+        bits.append(f"writing {live.pcap_path}")
+    until = f"for {live.requested_duration:g} s" if live.requested_duration else "until Ctrl-C"
+    return f"ddsdoctor: capturing on {live.iface} ({', '.join(bits)}) {until}"
 
 
 def abort_message(source: LiveSource) -> str:

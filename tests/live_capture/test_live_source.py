@@ -149,3 +149,24 @@ def test_interface_down_is_reported(vethns: VethNs) -> None:
     with src:
         list(src)
     assert not src.live.interface_up
+
+
+def test_interface_going_down_ends_the_capture_with_what_was_read(
+    vethns: VethNs, sample: Path
+) -> None:
+    with vethns.inside():
+        src = LiveSource(LiveOptions(iface="rpb"))
+    got: list[object] = []
+    with src:
+        it = iter(src)
+        vethns.replay(sample)
+        deadline = time.monotonic() + 5
+        while len(got) < 2013 and time.monotonic() < deadline:
+            got.append(next(it))
+        vethns.ip("link", "set", "rpb", "down")
+        t0 = time.monotonic()
+        rest = list(it)  # ends by itself: the kernel reports ENETDOWN on the socket
+        assert time.monotonic() - t0 < 2.0
+    assert len(got) + len(rest) == 2013
+    assert src.live.stop_reason is StopReason.ERROR
+    assert src.live.error is not None and "down" in src.live.error.lower()

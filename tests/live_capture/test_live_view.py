@@ -10,13 +10,13 @@ import pytest
 from rich.console import Console
 
 from ddsdoctor.capture.live import LiveOptions, LiveSource
-from ddsdoctor.capture.livestats import LiveCapture, LiveStats, StopReason
-from ddsdoctor.capture.stats import CaptureStats
+from ddsdoctor.capture.livestats import LiveStats, StopReason
 from ddsdoctor.capture.tally import LiveTally
-from ddsdoctor.cli.live_capture import live_findings
 from ddsdoctor.cli.live_view import LiveView
 from ddsdoctor.findings import Severity
 from ddsdoctor.selection import RuleSelection
+from ddsdoctor.topology.document import report_from_dict
+from ddsdoctor.topology.run import diagnose
 from tests.live_capture.netns import VethNs
 
 
@@ -48,27 +48,25 @@ def test_view_shows_talkers_participants_and_topics(vethns: VethNs, sample: Path
     assert len(tally.participants) >= 4
 
 
-def _capture(**live: object) -> LiveCapture:
+def _findings(**live: object) -> list[tuple[str, Severity, str]]:
+    """The capture rules on a report whose capture.live holds these LiveStats fields."""
     stats = LiveStats(iface="br0", started=1.0, stopped=31.0, promiscuous=True)
     for k, v in live.items():
         setattr(stats, k, v)
-    return LiveCapture(stats, CaptureStats(), 30.0)
+    doc = {"capture": {"live": stats.as_dict()}, "hosts": [], "participants": []}
+    found = diagnose(report_from_dict(doc), RuleSelection(select=("DD81",)), None)
+    return [(f.code, f.severity, f.message) for f in found]
 
 
 def test_kernel_drops_above_one_percent_are_an_error() -> None:
-    sel = RuleSelection(select=("ALL",))
-    few_cap = _capture(kernel_packets=10000, kernel_drops=5)
-    many_cap = _capture(kernel_packets=10000, kernel_drops=500)
-    few = live_findings(few_cap.live, few_cap.stats, sel, 30.0)
-    many = live_findings(many_cap.live, many_cap.stats, sel, 30.0)
-    assert [(f.code, f.severity) for f in few] == [("DD819", Severity.WARNING)]
-    assert [(f.code, f.severity) for f in many] == [("DD819", Severity.ERROR)]
-    assert "5 of 10000 frames (0.05 %)" in few[0].message
+    few = _findings(kernel_packets=10000, kernel_drops=5)
+    many = _findings(kernel_packets=10000, kernel_drops=500)
+    assert [(c, s) for c, s, _m in few] == [("DD819", Severity.WARNING)]
+    assert [(c, s) for c, s, _m in many] == [("DD819", Severity.ERROR)]
+    assert "5 of 10000 frames (0.05 %)" in few[0][2]
 
 
 def test_interrupted_capture_is_information_only() -> None:
-    sel = RuleSelection(select=("ALL",))
-    cap = _capture(stop_reason=StopReason.SIGINT)
-    found = live_findings(cap.live, cap.stats, sel, 30.0)
-    assert [(f.code, f.severity) for f in found] == [("DD817", Severity.INFO)]
-    assert "SIGINT after 30.0 s of the 30 s asked for" in found[0].message
+    found = _findings(stop_reason=StopReason.SIGINT, requested_duration=30.0)
+    assert [(c, s) for c, s, _m in found] == [("DD817", Severity.INFO)]
+    assert "SIGINT after 30.0 s of the 30 s asked for" in found[0][2]
