@@ -168,3 +168,12 @@ def test_filter_without_scapy_exit_3() -> None:
     )
     assert res.returncode == 3, res.stderr
     assert "pip install 'ddsdoctor[capture]'" in res.stderr
+
+
+@pytest.mark.root
+def test_unwritable_pcap_is_a_usage_error(tmp_path: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("needs root to open a capture")
+    res = _cli("--iface", "lo", "--duration", "1", "--write-pcap", str(tmp_path / "no" / "x.pcap"))
+    assert res.returncode == 2, res.stderr
+    assert "--write-pcap" in res.stderr and "cannot write" in res.stderr
