@@ -1,4 +1,8 @@
-"""Packet sources: capture files (and, later, live sockets) yielding one Datagram type."""
+"""Packet sources yielding one Datagram type: capture files here, live sockets in ``live``.
+
+``ddsdoctor.capture.live.LiveSource`` is not imported here: it is only needed by
+``topology --iface`` (docs/live-capture.md).
+"""
 
 from __future__ import annotations
 

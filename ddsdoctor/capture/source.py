@@ -13,9 +13,9 @@ from ddsdoctor.capture.stats import CaptureStats
 class PacketSource(Protocol):
     """A capture file (``CaptureReader``) or a live socket: yields UDP datagrams.
 
-    A live AF_PACKET source builds on ``FrameDecoder``: for each raw frame it calls
-    ``decoder.decode(LinkType.ETHERNET, frame, time.time(), n)`` and yields what is not None;
-    on stop it calls ``decoder.finish()``. Its ``stats`` is the decoder's.
+    The live source (``capture.live.LiveSource``) decodes each frame of its ring in place
+    with ``frames.decode_frame`` (what ``FrameDecoder`` wraps), counting into its stats once
+    per block; its ``stats`` are ``LiveCaptureStats`` (``CaptureStats`` plus ``live``).
     """
 
     stats: CaptureStats

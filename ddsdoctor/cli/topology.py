@@ -1,8 +1,8 @@
-"""``ddsdoctor topology --pcap FILE``: hosts, multicast groups, traffic and diagnoses from RTPS.
+"""``ddsdoctor topology --pcap FILE | --iface IF``: hosts, groups, traffic and diagnoses from RTPS.
 
 The command opens a packet source, hands it to ``topology.run.run_topology`` and renders
 the report. The source is the only part that differs between a capture file and a live
-interface, so a live source plugs into ``_source``/``_run`` without touching the rest.
+interface (``cli/live_capture.py``: privileges, signals, the live view).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from ddsdoctor.findings import Severity, Summary
 from ddsdoctor.report import Format, ReportContext, render
 
 if TYPE_CHECKING:
+    from ddsdoctor.capture.live import LiveOptions
     from ddsdoctor.topology.model import TopologyReport
     from ddsdoctor.topology.run import TopologyOptions
 
@@ -90,8 +91,60 @@ def _run_pcap(pcap: Path, options: TopologyOptions) -> TopologyReport:
             sys.stderr.write("\n")
 
 
+def _run_live(
+    iface: str, options: TopologyOptions, live: LiveOptions, view: bool | None
+) -> TopologyReport:
+    """Capture on ``iface`` until --duration, SIGINT or SIGTERM, then report all that was seen."""
+    from ddsdoctor.cli.live_capture import (
+        abort_message,
+        consume_live,
+        open_live,
+        started_message,
+        stop_on_signals,
+        want_view,
+    )
+    from ddsdoctor.cli.liveopts import INTERRUPTED
+    from ddsdoctor.topology.run import run_topology
+
+    source = open_live(live)
+    try:
+        with source, stop_on_signals(source):
+            # Announced once the handlers are in place: a signal from then on stops cleanly.
+            typer.echo(started_message(source), err=True)
+            return consume_live(
+                source,
+                lambda datagrams: run_topology(datagrams, options, stats=source.stats),
+                view=want_view(view),
+                duration=live.duration,
+            )
+    except KeyboardInterrupt:
+        typer.echo(f"ddsdoctor: {abort_message(source)}", err=True)
+        raise typer.Exit(INTERRUPTED) from None
+
+
+def _live_options(
+    iface: str,
+    duration: float | None,
+    bpf: str | None,
+    write_pcap: Path | None,
+    buffer_mib: int,
+) -> LiveOptions:
+    from ddsdoctor.capture.live import LiveOptions
+
+    if duration is not None and not duration > 0:
+        fail(f"--duration must be > 0, got {duration:g}")
+    return LiveOptions(
+        iface=iface, duration=duration, bpf=bpf, write_pcap=write_pcap, buffer_size=buffer_mib << 20
+    )
+
+
 def _options(
-    pcap: Path, by: GraphBy, hosts: Path | None, select: list[str] | None, ignore: list[str]
+    label: str,
+    path: str | None,
+    by: GraphBy,
+    hosts: Path | None,
+    select: list[str] | None,
+    ignore: list[str],
 ) -> TopologyOptions:
     from ddsdoctor.selection import RuleSelection, SelectorError, validate_selectors
     from ddsdoctor.topology.hosts import HostsFileError, load_hosts_file
@@ -105,7 +158,12 @@ def _options(
     except (SelectorError, HostsFileError) as exc:
         fail(str(exc), ExitCode.USAGE)
     return TopologyOptions(
-        by=By(by.value), hosts=entries, selection=sel, label=str(pcap), path=str(pcap)
+        by=By(by.value),
+        hosts=entries,
+        selection=sel,
+        label=label,
+        path=path,
+        source_name="pcap" if path is not None else "live-capture",
     )
 
 
@@ -146,9 +204,11 @@ def _document(report: TopologyReport, fmt: TopologyFormat, graph: Any, top: int)
 
 _HELP = (
     "Map RTPS traffic: hosts, multicast groups, who talks to whom, how much, which topics.\n\n"
-    "Reads a capture (tcpdump -w) of any DDS vendor, groups OpenSplice's five participants per "
-    "process, and reports the full-mesh pattern, unread traffic, stuck discovery, "
-    "partition/type/QoS mismatches and capture problems as findings (docs/topology.md)."
+    "Reads a capture (tcpdump -w) or captures live (--iface) the traffic of any DDS vendor, "
+    "groups OpenSplice's five participants per process, and reports the full-mesh pattern, "
+    "unread traffic, stuck discovery, partition/type/QoS mismatches and capture problems "
+    "(kernel drops, a capture started late) as findings (docs/topology.md, "
+    "docs/live-capture.md)."
 )
 
 
@@ -156,6 +216,28 @@ _HELP = (
 def topology(
     pcap: Path = typer.Option(
         None, "--pcap", help="Capture file to read: pcap or pcapng, plain or gzip."
+    ),
+    iface: str | None = typer.Option(
+        None,
+        "--iface",
+        "-i",
+        help="Capture live on this interface ('any' for all) until --duration or Ctrl-C. "
+        "Needs root or CAP_NET_RAW.",
+    ),
+    duration: float | None = typer.Option(
+        None, "--duration", help="Live: seconds to capture (default: until Ctrl-C/SIGTERM)."
+    ),
+    bpf: str | None = typer.Option(
+        None, "--filter", help="Live: BPF filter (pcap-filter syntax, e.g. 'udp'); needs scapy."
+    ),
+    write_pcap: Path | None = typer.Option(
+        None, "--write-pcap", help="Live: also write every captured frame to this pcap file."
+    ),
+    buffer_mib: int = typer.Option(
+        64, "--buffer-size", min=1, help="Live: kernel capture buffer in MiB."
+    ),
+    live_view: bool | None = typer.Option(
+        None, "--live/--no-live", help="Live: show the live view (default: on a terminal)."
     ),
     fmt: TopologyFormat = typer.Option(
         TopologyFormat.TEXT, "--format", "-f", help=FORMAT_HELP, show_default=False
@@ -181,10 +263,15 @@ def topology(
     exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even with findings."),
 ) -> None:
     """``ddsdoctor topology``: see _HELP."""
-    if pcap is None:
-        fail("give a capture file with --pcap FILE", ExitCode.USAGE)
+    if (pcap is None) == (iface is None):
+        fail("give a capture file with --pcap FILE or an interface with --iface IF", ExitCode.USAGE)
     threshold = parse_fail_on(fail_on) or Severity.ERROR
-    report = _run_pcap(pcap, _options(pcap, by, hosts, select, ignore))
+    if iface is not None:
+        live = _live_options(iface, duration, bpf, write_pcap, buffer_mib)
+        options = _options(iface, None, by, hosts, select, ignore)
+        report = _run_live(iface, options, live, live_view)
+    else:
+        report = _run_pcap(pcap, _options(str(pcap), str(pcap), by, hosts, select, ignore))
     findings = report.findings
     code = exit_code_for(findings, threshold, exit_zero)
     needs_graph = render_to is not None or fmt in (*_GRAPH_FORMATS, TopologyFormat.HTML)

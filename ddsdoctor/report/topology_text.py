@@ -12,6 +12,7 @@ from ddsdoctor.discovery import vendor_name
 from ddsdoctor.findings import Finding
 from ddsdoctor.report import ReportContext
 from ddsdoctor.report import text as findings_text
+from ddsdoctor.report.live_text import live_lines
 from ddsdoctor.topology.model import TopologyReport, Traffic
 from ddsdoctor.topology.units import bytes_text, rate_text
 
@@ -73,6 +74,8 @@ def render(
         highlight=False,
     )
     console.print(_summary(report))
+    for line in live_lines(report.capture):
+        console.print(line)
     console.print()
     hosts = _table("Hosts", "host", "addresses", "role", "processes", "vendors", "sent", "received")
     for h in report.hosts:
