@@ -69,7 +69,7 @@ def test_scan_groups_opensplice_processes(rig: Rig, ospl_pcaps: dict[str, Path])
     procs = {p["key"]: p for p in doc["processes"]}
     assert {int(k.split(":")[1]): p["host"] for k, p in procs.items()} == PROCESSES
     assert all(
-        len(p["participants"]) == 5 and p["vendor"] == "OpenSplice DDS" for p in procs.values()
+        len(p["participants"]) == 5 and p["vendor"] == "ADLINK OpenSplice DDS" for p in procs.values()
     )
     roles = sorted(p["role"] for p in doc["participants"] if p["system_id"] == 304092635)
     assert roles == ["application", "builtin", "ddsi2", "durability", "spliced"]
@@ -130,6 +130,6 @@ def test_probe_opensplice_transient_and_transient_local(
     assert "OpenSplice durability services" in transient["reason"]
     tl = topics["LabTL"]  # OpenSplice TRANSIENT_LOCAL: served by DDSI2, measured
     assert (tl["verdict"], tl["samples"], tl["type_source"]) == ("ok", 5, "name-only")
-    assert tl["writer_details"][0]["vendor"] == "OpenSplice DDS"
+    assert tl["writer_details"][0]["vendor"] == "ADLINK OpenSplice DDS"
     assert tl["writer_details"][0]["host"] == "os-h2"
     assert [f["code"] for f in doc["findings"]] == ["DD924"]
