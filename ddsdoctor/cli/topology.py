@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,7 @@ from ddsdoctor.cli.common import (
     write_output,
 )
 from ddsdoctor.exitcodes import ExitCode
-from ddsdoctor.findings import Severity, Summary
+from ddsdoctor.findings import Severity, Summary, sort_findings
 from ddsdoctor.report import Format, ReportContext, render
 
 if TYPE_CHECKING:
@@ -270,8 +271,20 @@ def topology(
         live = _live_options(iface, duration, bpf, write_pcap, buffer_mib)
         options = _options(iface, None, by, hosts, select, ignore)
         report = _run_live(iface, options, live, live_view)
+        capture_file = live.write_pcap
     else:
-        report = _run_pcap(pcap, _options(str(pcap), str(pcap), by, hosts, select, ignore))
+        options = _options(str(pcap), str(pcap), by, hosts, select, ignore)
+        report = _run_pcap(pcap, options)
+        capture_file = pcap
+    durability = None
+    if capture_file is not None:
+        from ddsdoctor.topology.durability_section import durability_section
+
+        durability = durability_section(capture_file, report, options.selection)
+        if durability is not None:
+            report = replace(
+                report, findings=tuple(sort_findings([*report.findings, *durability.findings]))
+            )
     findings = report.findings
     code = exit_code_for(findings, threshold, exit_zero)
     needs_graph = render_to is not None or fmt in (*_GRAPH_FORMATS, TopologyFormat.HTML)
@@ -292,7 +305,15 @@ def topology(
     if fmt is TopologyFormat.TEXT:
         from ddsdoctor.report import topology_text
 
-        text = topology_text.render(report, findings, ctx, top=top, all_topics=all_topics)
+        extra_sections = []
+        if durability is not None:
+            from ddsdoctor.durability.report import view_dict
+            from ddsdoctor.report.durability_text import renderables
+
+            extra_sections = renderables(view_dict(durability.view))
+        text = topology_text.render(
+            report, findings, ctx, top=top, all_topics=all_topics, extra=extra_sections
+        )
     elif fmt in (*_GRAPH_FORMATS, TopologyFormat.HTML):
         text = _document(report, fmt, graph, top)
     else:
@@ -301,6 +322,10 @@ def topology(
             from ddsdoctor.topology.document import report_document
 
             extra = report_document(report)
+            if durability is not None:
+                from ddsdoctor.topology.durability_section import section_json
+
+                extra["durability"] = section_json(durability)
         ctx = ReportContext(summary=ctx.summary, command="topology", exit_code=code, extra=extra)
         text = render(Format(fmt.value), findings, ctx)
     write_output(text, output)

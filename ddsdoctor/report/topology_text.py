@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.table import Table
 
 from ddsdoctor.discovery import vendor_name
@@ -64,7 +64,9 @@ def render(
     *,
     top: int = 10,
     all_topics: bool = False,
+    extra: Sequence[RenderableType] = (),
 ) -> str:
+    """The topology tables, then ``extra`` sections (e.g. the durability view), then findings."""
     buf = io.StringIO()
     console = Console(
         file=buf,
@@ -152,4 +154,8 @@ def render(
             f"{', '.join(g.members) or '-'}; {rate_text(g.traffic.rate_bps)}"
         )
     console.print()
+    for item in extra:
+        console.print(item)
+    if extra:
+        console.print()
     return buf.getvalue() + findings_text.render(findings, ctx)
