@@ -69,7 +69,8 @@ def test_scan_groups_opensplice_processes(rig: Rig, ospl_pcaps: dict[str, Path])
     procs = {p["key"]: p for p in doc["processes"]}
     assert {int(k.split(":")[1]): p["host"] for k, p in procs.items()} == PROCESSES
     assert all(
-        len(p["participants"]) == 5 and p["vendor"] == "ADLINK OpenSplice DDS" for p in procs.values()
+        len(p["participants"]) == 5 and p["vendor"] == "ADLINK OpenSplice DDS"
+        for p in procs.values()
     )
     roles = sorted(p["role"] for p in doc["participants"] if p["system_id"] == 304092635)
     assert roles == ["application", "builtin", "ddsi2", "durability", "spliced"]
