@@ -7,6 +7,12 @@ durability writers (KEEP_ALL, max_samples 1) block for up to a second per write 
 §2, §11). Samples are taken as serialized bytes and decoded by ``durability.decode``, the
 decoder the capture path uses; each is attributed to its writer's GUID through the
 publication handle (DCPSPublication key), never to the sender field inside it (§3).
+
+Every sample is stamped with its reception time: the loop sleeps on a waitset that wakes as
+soon as any reader holds data, and takes it at once. Cyclone's SampleInfo has no reception
+timestamp, and stamping with the time of a periodic poll would give events up to a poll
+period apart the same time: the view then cannot tell whether a fellow appeared before or
+after a sample request, and counts it among the aligners the request waits for.
 """
 
 from __future__ import annotations
@@ -36,8 +42,9 @@ NOTES = (
     "IP addresses are not visible to a DDS reader (use --pcap for them)",
 )
 _BATCH = 256
-_POLL_S = 0.2
-_PARTICIPANTS_EVERY_S = 1.0
+_WAKE_S = 0.2
+"""Longest wait on the waitset: keeps --watch updates and the deadline on time."""
+_SPIN_PAUSE_S = 0.01
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +95,7 @@ class _Observer:
         self.obs = Observation("live", partition=options.partition)
         self.obs.notes = list(NOTES)
         self.readers: list[tuple[str, Any]] = []
+        self.mask = self.m.SampleState.Any | self.m.ViewState.Any | self.m.InstanceState.Any
         self.writers: dict[int, str] = {}  # publication handle -> writer GUID hex
         self.decode_errors = 0
 
@@ -106,8 +114,16 @@ class _Observer:
         )
         for name in TOPICS:
             topic = s.own(r.Topic(s.participant, name, TYPES[name]))
-            self.readers.append((name, s.own(r.DataReader(sub, topic, qos=qos))))
-        self.builtin = s.own(m.BuiltinDataReader(s.participant, m.BuiltinTopicDcpsParticipant))
+            self.readers.append((name, self._watched(r.DataReader(sub, topic, qos=qos))))
+        self.builtin = self._watched(
+            m.BuiltinDataReader(s.participant, m.BuiltinTopicDcpsParticipant)
+        )
+
+    def _watched(self, reader: Any) -> Any:
+        """Own ``reader`` and wake the session's waitset whenever it holds any sample."""
+        self.s.own(reader)
+        self.s.waitset.attach(self.s.own(self.m.ReadCondition(reader, self.mask)))
+        return reader
 
     def writer_guid(self, reader: Any, handle: int, sid: int) -> str:
         guid = self.writers.get(handle)
@@ -121,10 +137,9 @@ class _Observer:
         return guid
 
     def take(self, now: float) -> int:
-        mask = self.m.SampleState.Any | self.m.ViewState.Any | self.m.InstanceState.Any
         got = 0
         for name, reader in self.readers:
-            ret = self.r.ddspy_take(reader._ref, mask, _BATCH)
+            ret = self.r.ddspy_take(reader._ref, self.mask, _BATCH)
             if isinstance(ret, int):
                 continue
             for data, info in ret:
@@ -148,8 +163,9 @@ class _Observer:
                 self.obs.samples.append(Observed(now, writer, name, message, None, status))
         return got
 
-    def participants(self, now: float) -> None:
-        for sample in self.builtin.take(N=_BATCH):
+    def participants(self, now: float) -> int:
+        samples = self.builtin.take(N=_BATCH)
+        for sample in samples:
             info = getattr(sample, "sample_info", None)
             key = getattr(sample, "key", None)
             if key is None:
@@ -160,6 +176,12 @@ class _Observer:
             p.host = host or p.host
             if info is not None and info.instance_state != int(self.m.InstanceState.Alive):
                 p.gone_at = p.gone_at or now
+        return len(samples)
+
+    def drain(self) -> int:
+        """Take everything that arrived, stamped now; how many samples that was."""
+        now = time.time()
+        return self.take(now) + self.participants(now)
 
 
 def observe_live(
@@ -186,27 +208,23 @@ def observe_live(
                 f"'{options.partition}', {shown} (readers only)"
             )
         deadline = time.monotonic() + options.duration_s
-        next_update = next_pp = 0.0
+        next_update = 0.0
         try:
-            while time.monotonic() < deadline:
-                now = time.time()
-                ob.take(now)
+            ob.drain()
+            while (left := deadline - time.monotonic()) > 0:
+                fired = session.wait(min(_WAKE_S, left))
+                if not ob.drain() and fired:
+                    time.sleep(_SPIN_PAUSE_S)  # a condition that take cannot clear: no spin
                 mono = time.monotonic()
-                if mono >= next_pp:
-                    ob.participants(now)
-                    next_pp = mono + _PARTICIPANTS_EVERY_S
                 if update is not None and mono >= next_update:
-                    ob.obs.end = now
+                    ob.obs.end = time.time()
                     update(ob.obs)
                     next_update = mono + 1.0
-                time.sleep(min(_POLL_S, max(0.0, deadline - time.monotonic())))
         except KeyboardInterrupt:
             if not math.isinf(options.duration_s):
                 raise
-        now = time.time()
-        ob.take(now)
-        ob.participants(now)
-        ob.obs.end = now
+        ob.drain()
+        ob.obs.end = time.time()
         return ob.obs
     finally:
         session.close()
