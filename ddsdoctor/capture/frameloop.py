@@ -25,7 +25,6 @@ from ddsdoctor.capture.ring import (
     TPACKET3_HDRLEN,
     VLAN,
 )
-from ddsdoctor.capture.stats import CaptureStats
 
 if TYPE_CHECKING:
     import mmap
@@ -96,7 +95,7 @@ def ring_datagrams(src: LiveSource) -> Generator[Datagram, None, None]:
                     else:
                         skips[res] += 1  # type: ignore[index]
             finally:
-                _count(stats, number - start_number, cap, wire, udp, rtps, ts)
+                stats.add_batch(number - start_number, cap, wire, udp, rtps, None, ts)
             ring.release(off)
             if not src.between_blocks():
                 return
@@ -127,19 +126,6 @@ def _rebuild(mm: mmap.mmap, p: int, a: int, snap: int, status: int, cooked: bool
     else:
         head = SLL2.pack(proto, 0, ifindex, hatype, pkttype, halen, addr)
     return head + mm[a : a + snap]
-
-
-def _count(
-    stats: CaptureStats, frames: int, cap: int, wire: int, udp: int, rtps: int, ts: float
-) -> None:
-    stats.frames += frames
-    stats.captured_bytes += cap
-    stats.wire_bytes += wire
-    stats.udp_datagrams += udp
-    stats.rtps_datagrams += rtps
-    stats.non_rtps_udp += udp - rtps
-    if frames:
-        stats.last_time = ts
 
 
 def recv_datagrams(src: LiveSource) -> Generator[Datagram, None, None]:
@@ -190,7 +176,7 @@ def recv_datagrams(src: LiveSource) -> Generator[Datagram, None, None]:
                 sec = int(ts)
                 pwrite(sec, int((ts - sec) * 1e6), data, ln)
             res = decode(link, data, 0, len(data), ts, number, ln, reasm)
-            _count(stats, 1, len(data), ln, 0, 0, ts)
+            stats.add_batch(1, len(data), ln, 0, 0, None, ts)
             if type(res) is dgram:
                 stats.udp_datagrams += 1
                 if res.payload.startswith(magics):

@@ -203,12 +203,4 @@ def _read_pcap(stream: SafeStream, magic: bytes, reader: CaptureReader) -> Itera
             else:
                 skips[res] += 1  # type: ignore[index]
     finally:
-        stats.frames += frames
-        stats.captured_bytes += cap
-        stats.wire_bytes += wire
-        stats.udp_datagrams += udp
-        stats.rtps_datagrams += rtps
-        stats.non_rtps_udp += udp - rtps
-        if first is not None:
-            stats.first_time = first
-            stats.last_time = last
+        stats.add_batch(frames, cap, wire, udp, rtps, first, last)

@@ -73,6 +73,28 @@ class CaptureStats:
     format_error: str | None = None
     """Why reading stopped early: unknown format, corrupt record length, I/O error."""
 
+    def add_batch(
+        self,
+        frames: int,
+        captured: int,
+        wire: int,
+        udp: int,
+        rtps: int,
+        first: float | None,
+        last: float | None,
+    ) -> None:
+        """Fold a reader's local counters in (readers count in locals: they run per packet)."""
+        self.frames += frames
+        self.captured_bytes += captured
+        self.wire_bytes += wire
+        self.udp_datagrams += udp
+        self.rtps_datagrams += rtps
+        self.non_rtps_udp += udp - rtps
+        if first is not None and self.first_time is None:
+            self.first_time = first
+        if frames and last is not None:
+            self.last_time = last
+
     def skipped(self, reason: SkipReason) -> int:
         return self.skips[reason]
 

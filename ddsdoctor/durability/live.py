@@ -28,7 +28,12 @@ from typing import Any
 from ddsdoctor.durability.cdr import DecodeError
 from ddsdoctor.durability.decode import PARTITION, TOPICS, decode, decode_key
 from ddsdoctor.durability.messages import KeyOnly, Message
-from ddsdoctor.durability.observe import Observation, Observed, ParticipantInfo
+from ddsdoctor.durability.observe import (
+    Observation,
+    Observed,
+    ParticipantInfo,
+    host_from_user_data,
+)
 from ddsdoctor.live.session import INSTALL_HINT, LiveError, Session, SessionOptions
 
 log = logging.getLogger(__name__)
@@ -62,16 +67,6 @@ def _user_data(qos: Any) -> bytes | None:
             data = getattr(policy, "data", None)
             return bytes(data) if data else None
     return None
-
-
-def _text(raw: bytes | None) -> str | None:
-    if not raw:
-        return None
-    try:
-        text = raw.split(b"\0", 1)[0].decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    return text if text.isprintable() and text.strip() else None
 
 
 def _reader_api() -> Any:
@@ -172,7 +167,7 @@ class _Observer:
                 continue
             prefix = key.bytes[:12].hex()
             p = self.obs.participants.setdefault(prefix, ParticipantInfo(prefix))
-            host = _text(_user_data(getattr(sample, "qos", None)))
+            host = host_from_user_data(_user_data(getattr(sample, "qos", None)))
             p.host = host or p.host
             if info is not None and info.instance_state != int(self.m.InstanceState.Alive):
                 p.gone_at = p.gone_at or now

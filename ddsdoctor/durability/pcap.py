@@ -18,7 +18,12 @@ from ddsdoctor.capture import read_capture
 from ddsdoctor.durability.cdr import DecodeError
 from ddsdoctor.durability.decode import PARTITION, TOPICS, decode, decode_key
 from ddsdoctor.durability.messages import KeyOnly, Message
-from ddsdoctor.durability.observe import Observation, Observed, ParticipantInfo
+from ddsdoctor.durability.observe import (
+    Observation,
+    Observed,
+    ParticipantInfo,
+    host_from_user_data,
+)
 from ddsdoctor.wire import (
     DataRef,
     DiscoveryDecoder,
@@ -43,17 +48,6 @@ _USER_ENTITY = 0xC0  # entity-kind bits 0xc0 == 0: user-defined, not builtin (RT
 Progress = Callable[[int], None]
 
 
-def _text(raw: bytes | None) -> str | None:
-    """USER_DATA as a host name when it is printable text (the spliced participant's)."""
-    if not raw:
-        return None
-    try:
-        text = raw.split(b"\0", 1)[0].decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    return text if text.isprintable() and text.strip() else None
-
-
 class _Collector:
     def __init__(self, partition: str) -> None:
         self.obs = Observation("pcap", partition=partition)
@@ -74,7 +68,7 @@ class _Collector:
         info = self.participant(rec.guid.prefix)
         info.system_id = rec.system_id
         info.vendor_id = rec.vendor_id
-        info.host = _text(rec.user_data) or info.host or rec.host
+        info.host = host_from_user_data(rec.user_data) or info.host or rec.host
         info.lease_s = rec.lease_duration
         ips = [loc.ip for loc in rec.default_unicast if loc.ip]
         info.ip = info.ip or (ips[0] if ips else src or None)
