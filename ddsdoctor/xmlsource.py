@@ -140,36 +140,36 @@ class XmlDocument:
         return self.text[start : end if end >= 0 else len(self.text)].rstrip("\r")
 
     def comments(self) -> Iterator[tuple[str, int, Any]]:
-        """Every comment in the file: (text, source offset, following sibling element or None)."""
-        for node in self.tree.iter(etree.Comment):
+        """Every comment in the file: (text, source offset, following sibling element or None).
+
+        Comments before and after the root element count too: a ``file-ignore`` pragma is most
+        often written above ``<OpenSplice>``.
+        """
+        root = self.root
+        nodes = [
+            *reversed(list(root.itersiblings(etree.Comment, preceding=True))),
+            *root.iter(etree.Comment),
+            *root.itersiblings(etree.Comment),
+        ]
+        seen: dict[str, int] = {}  # comments with the same text so far, to find each one's text
+        for node in nodes:
+            text = str(node.text or "")
+            rank = seen.get(text, 0)
+            seen[text] = rank + 1
             nxt = node.getnext()
             while nxt is not None and not isinstance(nxt.tag, str):
                 nxt = nxt.getnext()
-            yield str(node.text or ""), self._comment_offset(node), nxt
+            yield text, self._comment_offset(node, text, rank), nxt
 
-    def _comment_offset(self, node: Any) -> int:
-        # Comments are few; find the n-th occurrence of this comment text in the source.
-        needle = f"<!--{node.text or ''}-->"
+    def _comment_offset(self, node: Any, text: str, rank: int) -> int:
+        # Comments are few: the offset of the rank-th occurrence of this comment in the source.
+        needle = f"<!--{text}-->"
         pos = -1
-        seen = 0
-        target = self._comment_rank(node)
-        while True:
+        for _ in range(rank + 1):
             pos = self.text.find(needle, pos + 1)
             if pos < 0:
-                line = node.sourceline or 1
-                return self.line_start(line)
-            if seen == target:
-                return pos
-            seen += 1
-
-    def _comment_rank(self, node: Any) -> int:
-        rank = 0
-        for other in self.tree.iter(etree.Comment):
-            if other is node:
-                return rank
-            if other.text == node.text:
-                rank += 1
-        return rank
+                return self.line_start(node.sourceline or 1)
+        return pos
 
     def line_start(self, line: int) -> int:
         """Offset of the first character of a 1-based line (clamped to the text)."""

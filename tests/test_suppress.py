@@ -51,3 +51,12 @@ def test_file_scope_and_unused(tmp_path: Path) -> None:
 def test_disable_ignore_pragma(tmp_path: Path) -> None:
     found = _run(tmp_path, XML, disable_ignore_pragma=True)
     assert sorted(line for code, line in found if code == "DD304") == [4, 5, 6, 10]
+
+
+def test_pragma_above_the_root_element(tmp_path: Path) -> None:
+    # the usual place for a file-wide pragma: above <OpenSplice>, outside the root element
+    text = '<?xml version="1.0"?>\n<!-- ddsdoctor: file-ignore[DD304] all -->\n' + XML
+    assert _run(tmp_path, XML) == [("DD304", 6)]
+    assert _run(tmp_path, text) == []
+    unused = "<!-- ddsdoctor: file-ignore[DD301] nothing to hide -->\n" + XML
+    assert _run(tmp_path, unused) == [("DD010", 1), ("DD304", 7)]

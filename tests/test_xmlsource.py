@@ -103,3 +103,16 @@ def test_comments_with_following_element() -> None:
     assert [doc.line_col(off)[0] for _, off, _ in comments] == [2, 4]
     assert comments[0][2] is not None and comments[0][2].tag == "B"
     assert comments[1][2] is None
+
+
+def test_comments_outside_the_root_element() -> None:
+    data = b'<?xml version="1.0"?>\n<!-- top -->\n<A>\n <!-- top -->\n</A>\n<!-- tail -->\n'
+    doc = parse_xml(data, "c.xml").document
+    assert doc is not None
+    comments = list(doc.comments())
+    assert [(text, doc.line_col(off)) for text, off, _ in comments] == [
+        (" top ", (2, 1)),
+        (" top ", (4, 2)),
+        (" tail ", (6, 1)),
+    ]
+    assert comments[0][2] is doc.root and comments[2][2] is None
