@@ -33,17 +33,29 @@ def _specificity(selector: str, r: Rule | Known) -> int:
     return 0
 
 
-def validate_selectors(selectors: Iterable[str]) -> None:
-    """Raise SelectorError for any selector that matches no registered rule."""
+def selects(selector: str, r: Rule | Known) -> bool:
+    """Does ``selector`` (a code, code prefix, name, name family or ``ALL``) select ``r``?"""
+    return _specificity(selector, r) > 0
+
+
+def unknown_selectors(selectors: Iterable[str]) -> list[str]:
+    """The selectors that match no rule, in the order given."""
     selectors = list(selectors)
     if not selectors:
-        return
+        return []
     known: list[Rule] | list[Known] = REGISTRY.known()
-    for s in selectors:
-        if not any(_specificity(s, r) for r in known):
-            known = list(REGISTRY)  # sure before refusing: import every rule module
-            if not any(_specificity(s, r) for r in known):
-                raise SelectorError(f"unknown rule selector {s!r} (see `ddsdoctor rules`)")
+    unknown = [s for s in selectors if not any(_specificity(s, r) for r in known)]
+    if unknown:
+        known = list(REGISTRY)  # sure before refusing: import every rule module
+        unknown = [s for s in unknown if not any(_specificity(s, r) for r in known)]
+    return unknown
+
+
+def validate_selectors(selectors: Iterable[str]) -> None:
+    """Raise SelectorError for any selector that matches no registered rule."""
+    unknown = unknown_selectors(selectors)
+    if unknown:
+        raise SelectorError(f"unknown rule selector {unknown[0]!r} (see `ddsdoctor rules`)")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,10 @@
 """Inline suppressions in XML comments: ``<!-- ddsdoctor: ignore[DD104] reason -->``.
 
 ``ignore[...]`` covers the element that follows the comment (its attributes and descendants)
-and the comment's own line; ``file-ignore[...]`` covers the whole file. Codes or rule names are
-required: there is no blanket ignore.
+and the comment's own line; ``file-ignore[...]`` covers the whole file. The brackets hold
+selectors as ``--select`` reads them (codes, code prefixes, rule names, families), matched by
+``selection.py``; a selector for every rule (``ALL``, ``DD``) is refused: there is no blanket
+ignore.
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ddsdoctor.findings import Finding, Location
-from ddsdoctor.registry import REGISTRY
+from ddsdoctor.registry import Known
 from ddsdoctor.rules import suppression as codes
+from ddsdoctor.selection import selects, unknown_selectors
 from ddsdoctor.xmlsource import XmlDocument
 
 _PRAGMA = re.compile(r"^\s*ddsdoctor\s*:\s*(?P<kind>[a-z-]+)\s*(?P<rest>.*?)\s*$", re.DOTALL)
 _CODES = re.compile(r"^\[(?P<codes>[^\]]*)\]\s*(?P<reason>.*)$", re.DOTALL)
+_BLANKET = frozenset({"ALL", "DD"})
 
 
 @dataclass(slots=True)
@@ -32,7 +36,8 @@ class Suppression:
 
     def covers(self, f: Finding) -> str | None:
         """The selector that suppresses ``f`` here, or None."""
-        selector = next((c for c in self.codes if c in (f.code, f.name)), None)
+        rule = Known(f.code, f.name)
+        selector = next((c for c in self.codes if selects(c, rule)), None)
         if selector is None:
             return None
         if self.file_wide:
@@ -79,7 +84,15 @@ def parse_suppressions(doc: XmlDocument) -> tuple[list[Suppression], list[Findin
                 )
             )
             continue
-        unknown = [c for c in selectors if REGISTRY.get(c) is None]
+        blanket = [c for c in selectors if c in _BLANKET]
+        if blanket:
+            problems.append(
+                codes.MALFORMED.finding(
+                    f"'{blanket[0]}' would suppress every rule: name codes, prefixes or rules",
+                    here,
+                )
+            )
+        unknown = unknown_selectors(c for c in selectors if c not in _BLANKET)
         if unknown:
             problems.append(
                 codes.MALFORMED.finding(
@@ -88,7 +101,7 @@ def parse_suppressions(doc: XmlDocument) -> tuple[list[Suppression], list[Findin
                     evidence={"unknown": unknown},
                 )
             )
-        known = tuple(c for c in selectors if c not in unknown)
+        known = tuple(c for c in selectors if c not in unknown and c not in _BLANKET)
         reason = cm.group("reason").strip()
         if known and not reason:
             problems.append(

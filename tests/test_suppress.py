@@ -60,3 +60,20 @@ def test_pragma_above_the_root_element(tmp_path: Path) -> None:
     assert _run(tmp_path, text) == []
     unused = "<!-- ddsdoctor: file-ignore[DD301] nothing to hide -->\n" + XML
     assert _run(tmp_path, unused) == [("DD010", 1), ("DD304", 7)]
+
+
+def test_pragmas_take_selectors_like_select(tmp_path: Path) -> None:
+    # a code prefix and a rule family, as docs/configuration.md shows them
+    for selector in ("DD3", "expansion"):
+        text = XML.replace(
+            "<OpenSplice>", f"<OpenSplice><!-- ddsdoctor: file-ignore[{selector}] ok -->"
+        )
+        assert _run(tmp_path, text) == [], selector
+
+
+def test_blanket_pragma_is_refused(tmp_path: Path) -> None:
+    for selector in ("ALL", "DD"):
+        text = XML.replace(
+            "<OpenSplice>", f"<OpenSplice><!-- ddsdoctor: file-ignore[{selector}] x -->"
+        )
+        assert _run(tmp_path, text) == [("DD011", 1), ("DD304", 6)], selector

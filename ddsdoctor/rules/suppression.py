@@ -27,9 +27,10 @@ MALFORMED = declare(
     Subject.INPUT,
     """An inline suppression comment cannot be used.
 
-    It names no codes (blanket ignores are not supported), has unbalanced brackets, or names a
-    code or rule that does not exist. The comment suppresses nothing. Write
-    `<!-- ddsdoctor: ignore[DD104] reason -->` with existing codes or rule names.
+    It names no codes, names every rule (`ALL` or `DD`: blanket ignores are not supported),
+    has unbalanced brackets, or names a code, prefix or rule that does not exist. The comment
+    suppresses nothing. Write `<!-- ddsdoctor: ignore[DD104] reason -->` with existing codes,
+    code prefixes (`DD1`), rule names or families (`network`), as `--select` takes them.
     """,
 )
 MISSING_REASON = declare(
