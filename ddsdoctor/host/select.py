@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import enum
 import ipaddress
-import socket
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ddsdoctor.host.facts import Address, HostFacts, Interface
+from ddsdoctor.ospl.conversions import inet_addr
 from ddsdoctor.ospl.patterns import matches
 
 
@@ -96,13 +96,6 @@ class ExplicitChoice:
         return f"{self.value}: does not match an available interface"
 
 
-def _parse(value: str) -> str | None:
-    try:
-        return socket.inet_ntoa(socket.inet_aton(value))
-    except (OSError, ValueError):
-        return None
-
-
 def choose_explicit(host: HostFacts, value: str, assume: Sequence[str] = ()) -> ExplicitChoice:
     """What DDSI2 selects for a NetworkInterfaceAddress that is not AUTO."""
     found = entries(host, assume)
@@ -110,7 +103,7 @@ def choose_explicit(host: HostFacts, value: str, assume: Sequence[str] = ()) -> 
         if e.interface.name == value:
             return ExplicitChoice(MatchKind.NAME, value, e)
     named_down = next((i for i in host.interfaces if i.name == value and not i.up), None)
-    parsed = _parse(value)
+    parsed = inet_addr(value)
     if parsed is None:
         return ExplicitChoice(MatchKind.NONE, value, down=named_down)
     for e in found:

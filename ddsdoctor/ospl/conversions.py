@@ -166,6 +166,20 @@ def ascii_lower(text: str) -> str | None:
     return text.lower() if text.isascii() else None
 
 
+def inet_addr(text: str) -> str | None:
+    """What C's ``inet_addr`` makes of ``text`` (short, octal and hex forms), dotted; else None.
+
+    DDSI2 reads addresses with it (``os_sockaddrStringToAddress`` in ``os_socket.c``), so
+    ``10.1`` is 10.0.0.1 and ``10.85.0.011`` is 10.85.0.9.
+    """
+    import socket  # here: few files hold numeric addresses, every check would pay the import
+
+    try:
+        return socket.inet_ntoa(socket.inet_aton(text))
+    except (OSError, ValueError):
+        return None
+
+
 # --- user layer: Database/Size, Threshold (parseUnitString in src/user/code/u_cfData.c) ---
 USER_SIZE_UNITS: dict[str, int] = {
     **dict.fromkeys(("B", "b"), 1),

@@ -7,22 +7,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from ddsdoctor.findings import Severity
+from ddsdoctor.ospl.conversions import inet_addr
 from ddsdoctor.ospl.ddsi import DDSI_TAGS, DEFAULT_MAX_AUTO_INDEX, ddsi_configs
 from ddsdoctor.ospl.load import OsplDocument
 from ddsdoctor.registry import Hit, Subject, rule
 
 _CIDR = re.compile(r"^[0-9A-Fa-f:.]+/[0-9]{1,3}\Z")
 _NUMERIC = re.compile(r"^(0[xX][0-9A-Fa-f]+|[0-9]+)(\.(0[xX][0-9A-Fa-f]+|[0-9]+)){0,3}\Z")
-
-
-def inet_addr(text: str) -> str | None:
-    """What C's ``inet_addr`` makes of ``text`` (short and octal forms included), or None."""
-    import socket  # here: few files hold numeric addresses, every check would pay the import
-
-    try:
-        return socket.inet_ntoa(socket.inet_aton(text))
-    except (OSError, ValueError):
-        return None
 
 
 @rule("DD101", "network.cidr-interface-address", Severity.ERROR, Subject.OSPL, needs=DDSI_TAGS)
