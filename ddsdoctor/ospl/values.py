@@ -6,32 +6,10 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from ddsdoctor.ospl.conversions import user_size
 from ddsdoctor.ospl.load import OsplDocument
 
 _FLOAT = re.compile(r"\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*\Z")
-# User-layer sizes (u_cfData.c parseUnitString): case-sensitive units, all powers of 1024.
-_SIZE = re.compile(r"\s*([0-9]+\.?[0-9]*|\.[0-9]+)\s*([A-Za-z]*)\s*\Z")
-_UNITS = {
-    "": 0,
-    "B": 0,
-    "b": 0,
-    "KiB": 1,
-    "kB": 1,
-    "K": 1,
-    "k": 1,
-    "MiB": 2,
-    "MB": 2,
-    "M": 2,
-    "m": 2,
-    "GiB": 3,
-    "GB": 3,
-    "G": 3,
-    "g": 3,
-    "TiB": 4,
-    "TB": 4,
-    "T": 4,
-    "t": 4,
-}
 MIB = 1024 * 1024
 
 
@@ -43,13 +21,8 @@ def parse_float(text: str | None) -> float | None:
 
 
 def parse_size(text: str | None) -> int | None:
-    """A ``Database/Size``-style value in bytes; None when absent or unreadable."""
-    if text is None:
-        return None
-    m = _SIZE.match(text)
-    if not m or m.group(2) not in _UNITS:
-        return None
-    return int(float(m.group(1)) * 1024 ** _UNITS[m.group(2)])
+    """A ``Database/Size``-style value in bytes, as the user layer reads it; None if unreadable."""
+    return None if text is None else user_size(text)
 
 
 def human_size(n: int) -> str:
