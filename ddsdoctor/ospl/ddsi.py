@@ -129,14 +129,10 @@ class DdsiConfig:
 
 def ddsi_configs(doc: OsplDocument) -> list[DdsiConfig]:
     """Every running DDSI2(E) section (built once per document)."""
-    found: list[DdsiConfig] | None = doc.memo.get(_MEMO)
-    if found is None:
-        found = [DdsiConfig(doc, el) for tag in DDSI_TAGS for el in active_sections(doc, tag)]
-        doc.memo[_MEMO] = found
-    return found
-
-
-_MEMO = "ddsi_configs"
+    return doc.cached(
+        "ddsi_configs",
+        lambda: [DdsiConfig(doc, el) for tag in DDSI_TAGS for el in active_sections(doc, tag)],
+    )
 
 
 def network_sections(doc: OsplDocument) -> list[Any]:

@@ -92,14 +92,10 @@ class DurabilityConfig:
 
 def durability_configs(doc: OsplDocument) -> list[DurabilityConfig]:
     """Every DurabilityService section an enabled Domain/Service runs, parsed (once)."""
-    cached: list[DurabilityConfig] | None = doc.memo.get(_MEMO)
-    if cached is None:
-        cached = [_parse(doc, el) for el in active_sections(doc, "DurabilityService")]
-        doc.memo[_MEMO] = cached
-    return cached
-
-
-_MEMO = "durability_configs"
+    return doc.cached(
+        "durability_configs",
+        lambda: [_parse(doc, el) for el in active_sections(doc, "DurabilityService")],
+    )
 
 
 def role_of(doc: OsplDocument) -> str:

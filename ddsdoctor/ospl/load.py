@@ -196,10 +196,7 @@ class OsplDocument:
 
     # -- structure ---------------------------------------------------------------------------
     def services(self) -> list[ServiceEntry]:
-        found: list[ServiceEntry] | None = self.memo.get("services")
-        if found is None:
-            found = self.memo["services"] = self._services()
-        return found
+        return self.cached("services", self._services)
 
     def _services(self) -> list[ServiceEntry]:
         out = []
@@ -225,13 +222,13 @@ class OsplDocument:
 
     def _top(self) -> dict[str, list[Any]]:
         """The root's child elements by tag, in document order (grouped once)."""
-        top: dict[str, list[Any]] | None = self.memo.get("top")
-        if top is None:
-            top = {}
-            for el in self.root:
-                if isinstance(el.tag, str):
-                    top.setdefault(el.tag, []).append(el)
-            self.memo["top"] = top
+        return self.cached("top", self._group_top)
+
+    def _group_top(self) -> dict[str, list[Any]]:
+        top: dict[str, list[Any]] = {}
+        for el in self.root:
+            if isinstance(el.tag, str):
+                top.setdefault(el.tag, []).append(el)
         return top
 
     def section_for(self, service: ServiceEntry) -> Any:
@@ -244,11 +241,7 @@ class OsplDocument:
 
     def running_sections(self, tag: str) -> list[Any]:
         """Sections of kind ``tag`` that an enabled Domain/Service actually runs."""
-        key = ("running", tag)
-        found: list[Any] | None = self.memo.get(key)
-        if found is None:
-            found = self.memo[key] = self._running_sections(tag)
-        return found
+        return self.cached(("running", tag), lambda: self._running_sections(tag))
 
     def _running_sections(self, tag: str) -> list[Any]:
         out = []
@@ -261,13 +254,12 @@ class OsplDocument:
         return out
 
     def single_process(self) -> bool:
-        found: bool | None = self.memo.get("single_process")
-        if found is None:
-            value = self.text_at("Domain/SingleProcess")
-            # u_domain.c: case-insensitive prefix compare with "TRUE"
-            found = value is not None and value.upper().startswith("TRUE")
-            self.memo["single_process"] = found
-        return found
+        return self.cached("single_process", self._single_process)
+
+    def _single_process(self) -> bool:
+        value = self.text_at("Domain/SingleProcess")
+        # u_domain.c: case-insensitive prefix compare with "TRUE"
+        return value is not None and value.upper().startswith("TRUE")
 
     # -- locations ---------------------------------------------------------------------------
     def locate(self, hit: Hit) -> Location:

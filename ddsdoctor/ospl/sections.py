@@ -17,11 +17,7 @@ from ddsdoctor.ospl.load import SERVICE_COMMANDS, OsplDocument
 
 def active_sections(doc: OsplDocument, tag: str) -> list[Any]:
     """Sections of kind ``tag`` that an enabled Domain/Service runs (once per document)."""
-    key = ("active", tag)
-    found: list[Any] | None = doc.memo.get(key)
-    if found is None:
-        found = doc.memo[key] = _active_sections(doc, tag)
-    return found
+    return doc.cached(("active", tag), lambda: _active_sections(doc, tag))
 
 
 def _active_sections(doc: OsplDocument, tag: str) -> list[Any]:

@@ -91,25 +91,19 @@ def _root() -> _Node:
 
 def analyse(doc: OsplDocument) -> list[Found]:
     """Every issue in the document, computed once per document."""
-    found: list[Found] | None = doc.memo.get(_MEMO)
-    if found is None:
-        found = doc.memo[_MEMO] = _Walk(doc, metaconfig()).run()
-    return found
+    return doc.cached("schema_walk", lambda: _Walk(doc, metaconfig()).run())
 
 
 def of(doc: OsplDocument, issue: Issue) -> list[Found]:
     """The issues of one kind, in document order (a dozen rules each ask for one kind)."""
-    by_issue: dict[Issue, list[Found]] | None = doc.memo.get(_MEMO_BY_ISSUE)
-    if by_issue is None:
-        by_issue = {}
-        for f in analyse(doc):
-            by_issue.setdefault(f.issue, []).append(f)
-        doc.memo[_MEMO_BY_ISSUE] = by_issue
-    return by_issue.get(issue, [])
+    return doc.cached("schema_walk_by_issue", lambda: _by_issue(analyse(doc))).get(issue, [])
 
 
-_MEMO = "schema_walk"
-_MEMO_BY_ISSUE = "schema_walk_by_issue"
+def _by_issue(found: list[Found]) -> dict[Issue, list[Found]]:
+    out: dict[Issue, list[Found]] = {}
+    for f in found:
+        out.setdefault(f.issue, []).append(f)
+    return out
 
 
 def section_schemas(doc: OsplDocument, model: Metaconfig) -> dict[Any, Spec]:

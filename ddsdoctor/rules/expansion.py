@@ -23,16 +23,15 @@ _FREE_TEXT = frozenset({"Description", "UserEntropy", "Arguments"})
 
 def _values(doc: OsplDocument) -> list[tuple[Any, str | None, Expansion]]:
     """Every element text and attribute value that contains a '${' (found once per document)."""
-    found: list[tuple[Any, str | None, Expansion]] | None = doc.memo.get("expansion_values")
-    if found is None:
-        found = []
-        for el, attr, raw in doc.dollar_values():
-            if "${" in raw:
-                exp = doc.expansion(el, attr)
-                if exp is not None:
-                    found.append((el, attr, exp))
-        doc.memo["expansion_values"] = found
-    return found
+    return doc.cached("expansion_values", lambda: list(_expanded(doc)))
+
+
+def _expanded(doc: OsplDocument) -> Iterator[tuple[Any, str | None, Expansion]]:
+    for el, attr, raw in doc.dollar_values():
+        if "${" in raw:
+            exp = doc.expansion(el, attr)
+            if exp is not None:
+                yield el, attr, exp
 
 
 def _hit(el: Any, attr: str | None, message: str, **kw: Any) -> Hit:

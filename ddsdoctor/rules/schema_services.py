@@ -8,7 +8,6 @@ top-level service section is listed with its ``name``, and the two lists must pa
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -51,43 +50,30 @@ def command_key(command: str) -> str:
     return path.rsplit("/", 1)[-1]
 
 
-_PAIRINGS: weakref.WeakKeyDictionary[OsplDocument, _Pairing] = weakref.WeakKeyDictionary()
-
-
 def _pairing(doc: OsplDocument) -> _Pairing:
     """The validator's two service lists and what stays unpaired, once per document."""
-    cached = _PAIRINGS.get(doc)
-    if cached is None:
-        cached = _PAIRINGS[doc] = _pair(doc)
-    return cached
-
-
-def _attr(doc: OsplDocument, el: Any, name: str) -> str | None:
-    raw = el.get(name)
-    return raw if raw is None or "$" not in raw else doc.attr(el, name)
+    return doc.cached("service_pairing", lambda: _pair(doc))
 
 
 def _pair(doc: OsplDocument) -> _Pairing:
     commands = metaconfig().commands
     kinds = frozenset(commands.values())
     configured = [
-        (el.tag, _attr(doc, el, "name") or "", el)
+        (el.tag, doc.attr(el, "name") or "", el)
         for el in doc.root
         if el.tag in kinds and el.get("name") is not None
     ]
     listed: list[_Listed] = []
     domain = doc.root.find("Domain")
     for el in () if domain is None else domain.iterchildren("Service"):
-        name = _attr(doc, el, "name")
+        name = doc.attr(el, "name")
         if name is None:
             continue  # reported as a missing attribute
-        enabled_raw = _attr(doc, el, "enabled")
+        enabled_raw = doc.attr(el, "enabled")
         command_el = el.find("Command")
         command = None
         if command_el is not None and (command_el.text is not None or len(command_el)):
-            text = command_el.text
-            plain = text is not None and not len(command_el) and "$" not in text
-            command = text.strip() if plain else doc.value(command_el)
+            command = doc.value(command_el)
         section = commands.get(command_key(command)) if command is not None else None
         listed.append(
             _Listed(
