@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ddsdoctor.findings import Severity
-from ddsdoctor.ospl.ddsi import DDSI_TAGS, NATIVE_TAGS, NETWORK_TAGS, DdsiConfig, network_sections
+from ddsdoctor.ospl.ddsi import (
+    DDSI_TAGS,
+    NATIVE_TAGS,
+    NETWORK_TAGS,
+    ddsi_configs,
+    network_sections,
+)
 from ddsdoctor.ospl.durability import durability_configs
 from ddsdoctor.ospl.load import OsplDocument
 from ddsdoctor.ospl.sections import active_sections
@@ -41,7 +47,7 @@ def several_networking_services(doc: OsplDocument) -> Iterator[Hit]:
     ddsi = [s for s in sections if s.tag in DDSI_TAGS]
     native = [s for s in sections if s.tag in NATIVE_TAGS]
     names = ", ".join(f"{s.tag} '{doc.attr(s, 'name')}'" for s in sections)
-    if len(ddsi) == 1 and len(native) == 1 and DdsiConfig(doc, ddsi[0]).coexists():
+    if len(ddsi) == 1 and len(native) == 1 and ddsi_configs(doc)[0].coexists():
         return
     for s in sections[1:]:
         yield Hit(
@@ -156,7 +162,7 @@ def single_process_large_system(doc: OsplDocument) -> Iterator[Hit]:
     if not doc.single_process():
         return
     signs = [label for path, label in _LARGE_HINTS if doc.find(path) is not None]
-    for cfg in (DdsiConfig(doc, s) for s in network_sections(doc) if s.tag in DDSI_TAGS):
+    for cfg in ddsi_configs(doc):
         squash = cfg.get("Internal/SquashParticipants")
         if squash is not None and squash.value.lower() == "true":
             signs.append("SquashParticipants")
