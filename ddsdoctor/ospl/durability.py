@@ -23,6 +23,7 @@ from ddsdoctor.ospl.policy import (
     private_policy,
 )
 from ddsdoctor.ospl.sections import active_sections
+from ddsdoctor.ospl.values import attr_float
 
 DEFAULT_ROLE = "DefaultRole"
 
@@ -96,6 +97,13 @@ def durability_configs(doc: OsplDocument) -> list[DurabilityConfig]:
         "durability_configs",
         lambda: [_parse(doc, el) for el in active_sections(doc, "DurabilityService")],
     )
+
+
+def max_wait_count(doc: OsplDocument, wait: Any) -> float:
+    """A ``WaitForAttachment`` element's maxWaitCount as the service uses it: 200 when absent,
+    clamped to 1..1000 (steps of 100 ms; ``d_configurationSetNetworkWaitForAttachment``)."""
+    count = attr_float(doc, wait, "maxWaitCount")
+    return 200.0 if count is None else min(1000.0, max(1.0, count))
 
 
 def role_of(doc: OsplDocument) -> str:

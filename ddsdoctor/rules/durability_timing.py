@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ddsdoctor.findings import Severity
-from ddsdoctor.ospl.durability import DurabilityConfig, durability_configs
+from ddsdoctor.ospl.durability import DurabilityConfig, durability_configs, max_wait_count
 from ddsdoctor.ospl.load import OsplDocument
 from ddsdoctor.ospl.values import attr_float, first_float
 from ddsdoctor.registry import Hit, Subject, rule
@@ -109,11 +109,14 @@ def wait_for_attachment_short(doc: OsplDocument) -> Iterator[Hit]:
         el = doc.first(cfg.section, "Network/WaitForAttachment")
         if el is None:
             continue
-        count = attr_float(doc, el, "maxWaitCount")
-        if count is not None and count < 10:
+        written = attr_float(doc, el, "maxWaitCount")
+        count = max_wait_count(doc, el)
+        if written is not None and count < 10:
+            read_as = f" (read as {count:g})" if count != written else ""
             yield Hit(
-                f"maxWaitCount {count:g} waits at most {count * 0.1:.1f} s for the networking "
-                "service to attach to a group: alignment can start before the network is ready",
+                f"maxWaitCount {written:g}{read_as} waits at most {count * 0.1:.1f} s for the "
+                "networking service to attach to a group: alignment can start before the network "
+                "is ready",
                 at=el,
                 attr="maxWaitCount",
                 hint='use maxWaitCount="100" or more',

@@ -12,10 +12,9 @@ from ddsdoctor.ospl.ddsi import (
     ddsi_configs,
     network_sections,
 )
-from ddsdoctor.ospl.durability import durability_configs
+from ddsdoctor.ospl.durability import durability_configs, max_wait_count
 from ddsdoctor.ospl.load import OsplDocument
 from ddsdoctor.ospl.sections import active_sections
-from ddsdoctor.ospl.values import attr_float
 from ddsdoctor.registry import Hit, Subject, rule
 
 
@@ -114,7 +113,7 @@ def wait_for_unknown_service(doc: OsplDocument) -> Iterator[Hit]:
         wait = doc.first(cfg.section, "Network/WaitForAttachment")
         if wait is None:
             continue
-        count = attr_float(doc, wait, "maxWaitCount") or 200.0
+        count = max_wait_count(doc, wait)
         for el in wait.iterfind("ServiceName"):
             name = doc.value(el)
             if not name or name in running:
@@ -122,7 +121,7 @@ def wait_for_unknown_service(doc: OsplDocument) -> Iterator[Hit]:
             have = ", ".join(sorted(n for n in running if n)) or "none"
             yield Hit(
                 f"durability waits for networking service '{name}', which does not run "
-                f"(running: {have}): every group waits up to {min(count, 1000) * 0.1:g} s before "
+                f"(running: {have}): every group waits up to {count * 0.1:g} s before "
                 "alignment proceeds",
                 at=el,
                 text=True,
