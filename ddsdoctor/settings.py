@@ -119,7 +119,9 @@ def parse_table(table: dict[str, Any], source: Path, _depth: int = 0) -> Setting
     if "extend" in table:
         if _depth > 8:
             raise SettingsError(f"{source}: 'extend' chain too deep")
-        parent = (source.parent / str(table["extend"])).resolve()
+        if not isinstance(table["extend"], str):
+            raise SettingsError(f"{source}: 'extend' must be the path of a settings file")
+        parent = (source.parent / table["extend"]).resolve()
         base = replace(load_file(parent, _depth + 1), source=source)
     s = base
     if "select" in table:
@@ -161,7 +163,9 @@ def parse_table(table: dict[str, Any], source: Path, _depth: int = 0) -> Setting
         except ValueError as exc:
             raise SettingsError(f"{source}: fail-on: {exc}") from None
     if "disable-ignore-pragma" in table:
-        s = replace(s, disable_ignore_pragma=bool(table["disable-ignore-pragma"]))
+        if not isinstance(table["disable-ignore-pragma"], bool):
+            raise SettingsError(f"{source}: 'disable-ignore-pragma' must be true or false")
+        s = replace(s, disable_ignore_pragma=table["disable-ignore-pragma"])
     try:
         validate_selectors(s.selection().all_selectors())
     except SelectorError as exc:
@@ -176,14 +180,24 @@ def load_file(path: Path, _depth: int = 0) -> Settings:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise SettingsError(f"cannot read settings {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise SettingsError(f"{path}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{path}: invalid TOML: {exc}") from None
     if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("ddsdoctor")
+        table = _tool_table(data)
         if table is None:
             raise SettingsError(f"{path}: no [tool.ddsdoctor] table")
+        if not isinstance(table, dict):
+            raise SettingsError(f"{path}: tool.ddsdoctor must be a table")
         return parse_table(table, path, _depth)
     return parse_table(data, path, _depth)
+
+
+def _tool_table(data: dict[str, Any]) -> Any:
+    """``tool.ddsdoctor`` of a pyproject.toml, or None (``tool`` may be anything in TOML)."""
+    tool = data.get("tool")
+    return tool.get("ddsdoctor") if isinstance(tool, dict) else None
 
 
 def _has_tool_table(path: Path) -> bool:
@@ -191,9 +205,9 @@ def _has_tool_table(path: Path) -> bool:
 
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError):
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return False
-    return "ddsdoctor" in data.get("tool", {})
+    return _tool_table(data) is not None
 
 
 class SettingsResolver:

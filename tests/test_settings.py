@@ -65,6 +65,8 @@ def test_extend_inherits(tmp_path: Path) -> None:
         "select = 3\n",
         "[severity]\nDD304 = 'loud'\n",
         "this is not toml",
+        "disable-ignore-pragma = 'false'\n",  # a string would have read as true
+        "extend = 3\n",
     ],
 )
 def test_bad_settings_are_errors(tmp_path: Path, text: str) -> None:
@@ -77,3 +79,15 @@ def test_env_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DDSDOCTOR_CONFIG", str(cfg))
     assert SettingsResolver().for_path(tmp_path / "x.xml").fail_on is Severity.INFO
     assert SettingsResolver(isolated=True).for_path(tmp_path / "x.xml").fail_on is Severity.ERROR
+
+
+@pytest.mark.parametrize("text", ["[tool]\nddsdoctor = 1\n", "tool = 1\n", "tool = 'x'\n"])
+def test_odd_pyproject_is_an_error_or_skipped_never_a_crash(tmp_path: Path, text: str) -> None:
+    pyproject = _write(tmp_path / "pyproject.toml", text)
+    with pytest.raises(SettingsError):
+        load_file(pyproject)
+    found = find_settings_file(tmp_path)
+    assert found is None or found == pyproject
+    if found is not None:  # a [tool] table naming ddsdoctor: refused with a message
+        with pytest.raises(SettingsError):
+            SettingsResolver().for_path(tmp_path / "x.xml")
