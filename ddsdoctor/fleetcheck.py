@@ -44,9 +44,6 @@ class FleetReport:
     def files(self) -> int:
         return len({n.spec.config for n in self.fleet.nodes}) + 1
 
-    def failed(self) -> bool:
-        return any(f.severity >= self.fail_on for f in self.findings)
-
 
 def _tag(findings: Iterable[Finding], node: str) -> list[Finding]:
     return [replace(f, location=replace(f.location, node=node)) for f in findings]

@@ -68,9 +68,6 @@ class CheckReport:
     documents: dict[str, SourceLines]  # for source lines in text output
     fail_on: Severity
 
-    def failed(self) -> bool:
-        return any(f.severity >= self.fail_on for f in self.findings)
-
 
 # Root element -> analyzer. Other config kinds register here.
 Analyzer = Callable[[XmlDocument, Settings, CheckOptions, Mapping[str, str]], list[Finding]]

@@ -131,12 +131,6 @@ def compiled(spec: Spec) -> Checker | None:
     return None
 
 
-def validator_problem(spec: Spec, value: str) -> Problem | None:
-    """What the configuration validator says about a value, or None if it accepts it."""
-    checker = compiled(spec)
-    return None if checker is None else checker(value)
-
-
 # -- unknown names ---------------------------------------------------------------------------
 def suggestions(name: str, candidates: Any, n: int = 3) -> tuple[str, ...]:
     """Close names (difflib), comparing case-insensitively so 'networkinterface' finds one."""

@@ -58,11 +58,6 @@ class NameSpace:
         """The partition.topic expressions, the set OpenSplice compares between fellows."""
         return frozenset(s.expression for s in self.scopes)
 
-    @property
-    def master_eligible(self) -> bool:
-        """Can this node be master (priority algorithm: aligner and masterPriority > 0)."""
-        return self.policy is not None and self.policy.aligner and self.policy.master_priority > 0
-
 
 @dataclass(frozen=True, slots=True)
 class Filter:

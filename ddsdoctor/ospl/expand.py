@@ -39,10 +39,6 @@ class VarRef:
     def valid_name(self) -> bool:
         return bool(_VALID_NAME.match(self.name))
 
-    @property
-    def has_default(self) -> bool:
-        return self.op in ("-", "?")
-
 
 @dataclass(frozen=True, slots=True)
 class Expansion:
