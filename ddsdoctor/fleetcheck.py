@@ -99,7 +99,8 @@ def run_fleet(options: FleetOptions) -> FleetReport:
                 resolver=options.resolver,
                 host=options.host,
             )
-            fs, _, xml = check_file(node.spec.config, check, dict(node.spec.env))
+            data = node.xml.data if node.xml is not None else None
+            fs, _, xml = check_file(node.spec.config, check, check.env.values, data, node.display)
             per_node += _tag(fs, node.name)
             if xml is not None:
                 documents[xml.path] = xml

@@ -16,7 +16,14 @@ from ddsdoctor.registry import Subject
 from ddsdoctor.rules import input as input_codes
 from ddsdoctor.settings import Settings, SettingsResolver
 from ddsdoctor.suppress import apply_suppressions, parse_suppressions
-from ddsdoctor.xmlsource import MAX_BYTES, SourceLines, XmlDocument, load_xml, read_bytes
+from ddsdoctor.xmlsource import (
+    MAX_BYTES,
+    SourceLines,
+    XmlDocument,
+    display_path,
+    load_xml,
+    read_bytes,
+)
 
 if TYPE_CHECKING:
     from ddsdoctor.cache import ResultCache
@@ -115,15 +122,6 @@ def analyzer_for(xml: XmlDocument) -> Analyzer | None:
             break
         found = classify(xml)
     return found
-
-
-def display_path(path: Path) -> str:
-    """Paths are shown relative to the current directory when under it, with '/'."""
-    absolute = os.path.abspath(path)  # noqa: PTH100 - no symlink syscalls per file
-    cwd = os.getcwd()  # noqa: PTH109 - a str, compared as text
-    if absolute == cwd or absolute.startswith(cwd.rstrip(os.sep) + os.sep):
-        return Path(os.path.relpath(absolute, cwd)).as_posix()
-    return path.as_posix()
 
 
 def _excluded(path: Path, patterns: Iterable[str], base: Path) -> bool:

@@ -304,6 +304,15 @@ def _decode(data: bytes, root: Any) -> str:
         return data.decode("utf-8", errors="replace")
 
 
+def display_path(path: Path) -> str:
+    """Paths are shown relative to the current directory when under it, with '/'."""
+    absolute = os.path.abspath(path)  # noqa: PTH100 - no symlink syscalls per file
+    cwd = os.getcwd()  # noqa: PTH109 - a str, compared as text
+    if absolute == cwd or absolute.startswith(cwd.rstrip(os.sep) + os.sep):
+        return Path(os.path.relpath(absolute, cwd)).as_posix()
+    return path.as_posix()
+
+
 def load_xml(
     path: Path, display: str | None = None, max_bytes: int = MAX_BYTES, data: bytes | None = None
 ) -> LoadResult:

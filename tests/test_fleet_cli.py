@@ -136,3 +136,28 @@ def test_node_env_is_the_only_environment(
 
 def test_check_requires_paths_or_fleet(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check"]) == 2
+
+
+def test_check_fleet_names_each_file_once(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a node's file reached through a symlink: its own lint and the cross-node rules must
+    # report it under one name (they used to resolve the link for one and not the other)
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "ospl.xml").write_bytes(
+        (FLEETS / "lazy-master" / "ospl-lazy.xml").read_bytes()
+    )
+    (tmp_path / "link.xml").symlink_to(tmp_path / "real" / "ospl.xml")
+    nodes = [("main", "201"), ("aux", "10"), ("tel", "10")]
+    (tmp_path / "fleet.toml").write_text(
+        "".join(
+            f'[[node]]\nname = "{n}"\nconfig = "{tmp_path / "link.xml"}"\n'
+            f'env = {{ OSPL_MASTER_PRIORITY = "{p}", LSST_DDS_PARTITION_PREFIX = "s" }}\n'
+            for n, p in nodes
+        )
+    )
+    monkeypatch.chdir(tmp_path)
+    _, out = run(capsys, "check", "--isolated", "-f", "json", "--fleet", "fleet.toml")
+    findings = json.loads(out)["findings"]
+    assert {f["code"][:3] for f in findings} >= {"DD4", "DD6"}
+    assert {f["path"] for f in findings} == {"link.xml"}

@@ -18,7 +18,7 @@ from ddsdoctor.ospl.durability import DurabilityConfig, NameSpace, durability_co
 from ddsdoctor.ospl.fleetfile import FleetSpec, NodeKind, NodeSpec
 from ddsdoctor.ospl.load import ROOT_TAG, OsplDocument
 from ddsdoctor.registry import Hit
-from ddsdoctor.xmlsource import XmlDocument, load_xml
+from ddsdoctor.xmlsource import XmlDocument, display_path, load_xml
 
 if TYPE_CHECKING:
     from ddsdoctor.ospl.election import Election
@@ -121,12 +121,12 @@ class Fleet:
         return elect_all(self)
 
 
-def build_fleet(spec: FleetSpec, cwd: Path | None = None) -> Fleet:
+def build_fleet(spec: FleetSpec) -> Fleet:
     """Load every node's file and expand it with the node's own env."""
     cache: dict[Path, tuple[XmlDocument | None, list[Finding]]] = {}
     nodes = []
     for ns in spec.nodes:
-        display = _display(ns.config, cwd)
+        display = display_path(ns.config)
         if ns.config not in cache:
             loaded = load_xml(ns.config, display)
             cache[ns.config] = (loaded.document, loaded.findings)
@@ -141,11 +141,3 @@ def build_fleet(spec: FleetSpec, cwd: Path | None = None) -> Fleet:
             node.doc = OsplDocument(xml, dict(ns.env), f"env of node {ns.name}")
         nodes.append(node)
     return Fleet(spec, nodes)
-
-
-def _display(path: Path, cwd: Path | None) -> str:
-    base = (cwd or Path.cwd()).resolve()
-    try:
-        return path.resolve().relative_to(base).as_posix()
-    except ValueError:
-        return path.as_posix()
