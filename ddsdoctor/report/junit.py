@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape, quoteattr
 
 from ddsdoctor.findings import Finding
 from ddsdoctor.report import ReportContext
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _suite_name(f: Finding) -> str:
@@ -56,7 +52,7 @@ def render(findings: Sequence[Finding], ctx: ReportContext) -> str:
             out.append("      </properties>")
             out.append(
                 f"      <failure message={quoteattr(f.message)} type={quoteattr(f.code)}>"
-                f"{_escape(body)}</failure>"
+                f"{escape(body)}</failure>"
             )
             out.append("    </testcase>")
         out.append("  </testsuite>")
