@@ -10,10 +10,21 @@ from typing import Any
 from ddsdoctor.findings import Finding, Severity
 from ddsdoctor.report import ReportContext
 from ddsdoctor.report.sarif import fingerprint
+from ddsdoctor.rules import input as codes
 
 _SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
 # Input the tool could not read at all is "critical": nothing else in that file was checked.
-_CRITICAL = frozenset({"DD001", "DD002", "DD003", "DD004", "DD005", "DD006"})
+_CRITICAL = frozenset(
+    r.code
+    for r in (
+        codes.UNREADABLE,
+        codes.EMPTY,
+        codes.BINARY,
+        codes.TOO_LARGE,
+        codes.MALFORMED_XML,
+        codes.DTD_REFUSED,
+    )
+)
 
 
 def render(findings: Sequence[Finding], ctx: ReportContext) -> str:
