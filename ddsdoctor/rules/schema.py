@@ -18,6 +18,7 @@ from ddsdoctor.ospl.issues import (
     says_attribute_not_allowed,
     says_incorrect,
     says_not_allowed,
+    what,
     xml_path,
 )
 from ddsdoctor.ospl.load import OsplDocument
@@ -362,12 +363,11 @@ def commercial_only(doc: OsplDocument) -> Iterator[Hit]:
     """
     for f in of(doc, Issue.COMMERCIAL):
         assert f.spec is not None
-        name = f"attribute '{f.attr}' of <{f.element.tag}>" if f.attr else f"<{f.element.tag}>"
         runs_as = ""
         if not f.attr and f.spec.name != f.element.tag:
             runs_as = f" (checked as {f.spec.display})"
         yield Hit(
-            f"{name}{runs_as} is a commercial-only setting: the OpenSplice Community Edition "
+            f"{what(f)}{runs_as} is a commercial-only setting: the OpenSplice Community Edition "
             f"has no implementation for it",
             at=f.element,
             attr=f.attr,
