@@ -106,7 +106,7 @@ def failure_action_case(doc: OsplDocument) -> Iterator[Hit]:
     """
     for f in of(doc, Issue.FAILURE_ACTION):
         service = f.element.getparent()
-        name = service.get("name") if service is not None else None
+        name = doc.attr(service, "name") if service is not None else None
         consequence = {
             "restart": ", so the service is not restarted when it dies",
             "kill": ", so the domain is not stopped when the service dies",
