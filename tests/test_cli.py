@@ -109,6 +109,9 @@ def test_rules_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and "expansion.unset-variable" in out and "Fix:" in out
     assert run(["explain", "expansion.bare-dollar"], capsys)[0] == 0
     assert run(["explain", "DD9999"], capsys)[0] == 2
+    code, out, _ = run(["rules", "--subject", "fleet"], capsys)
+    assert code == 0 and "DD601" in out and "DD304" not in out
+    assert run(["rules", "--subject", "fleets"], capsys)[0] == 2  # not an empty list
 
 
 def test_check_and_version_stay_light(files: dict[str, Path]) -> None:

@@ -18,8 +18,11 @@ def rules_cmd(
     ),
 ) -> None:
     """List every rule: code, name, default severity and summary."""
-    from ddsdoctor.registry import REGISTRY
+    from ddsdoctor.registry import REGISTRY, Subject
 
+    subjects = [s.value for s in Subject]
+    if subject is not None and subject not in subjects:
+        fail(f"unknown subject {subject!r} (use {', '.join(subjects)})")
     rules = [r for r in REGISTRY if subject is None or r.subject.value == subject]
     if fmt == "json":
         doc = [
