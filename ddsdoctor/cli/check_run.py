@@ -21,7 +21,7 @@ from ddsdoctor.cli.common import (
     want_color,
 )
 from ddsdoctor.exitcodes import ExitCode
-from ddsdoctor.findings import Severity, Summary
+from ddsdoctor.findings import Severity, Summary, sort_findings
 from ddsdoctor.report import Format, ReportContext
 
 if TYPE_CHECKING:
@@ -147,7 +147,7 @@ def _run(options: CheckOptions, fleet: Path | None) -> CheckReport:
     fr = run_fleet(FleetOptions(fleet, options.resolver, lint_nodes=True, host=options.host))
     report.documents.update(fr.documents)
     return CheckReport(
-        sorted(report.findings + fr.findings, key=lambda f: f.sort_key()),
+        sort_findings(report.findings + fr.findings),
         report.files + fr.files,
         report.suppressed,
         report.documents,
