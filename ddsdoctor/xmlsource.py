@@ -34,8 +34,6 @@ _PARSER = etree.XMLParser(
 )
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _HOSTILE_DTD = re.compile(rb"<!ENTITY|\bSYSTEM\b|\bPUBLIC\b")
-# Comments, CDATA, PIs and the doctype are skipped; what is left are start tags. Attribute
-# values may contain '>' but never '<', so '<' + name always starts a tag.
 # Comments, CDATA, PIs and the doctype hold text that looks like tags; everything else that
 # starts with '<' + a name character is a start tag (attribute values cannot contain '<').
 _OPAQUE = re.compile(
