@@ -12,13 +12,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from ddsdoctor.ospl.load import OsplDocument
+from ddsdoctor.ospl.runtime import DDSI2_ALIASES, DDSI2_SECTIONS
 from ddsdoctor.ospl.sections import active_sections
 
-DDSI_TAGS = ("DDSI2Service", "DDSI2EService")
+DDSI_TAGS = DDSI2_SECTIONS
 NATIVE_TAGS = ("NetworkService", "SNetworkService")
 NETWORK_TAGS = DDSI_TAGS + NATIVE_TAGS
 DEFAULT_MAX_AUTO_INDEX = 9
-_ALIASES = {"internal": ("internal", "unsupported"), "unsupported": ("internal", "unsupported")}
+# q_config.c's aliases, folded: a path step matches every spelling of its name
+_ALIASES = {
+    spelling.lower(): (name.lower(), alias.lower())
+    for alias, name in DDSI2_ALIASES.items()
+    for spelling in (alias, name)
+}
 
 
 @dataclass(frozen=True, slots=True)
