@@ -47,30 +47,24 @@ class Settings:
     fail_on: Severity = Severity.ERROR
     exclude: tuple[str, ...] = ()
     disable_ignore_pragma: bool = False
+    # Built on first use and kept with its memo of decisions: one Settings serves many files.
+    _selection: RuleSelection | None = field(default=None, init=False, compare=False, repr=False)
 
     def selection(self) -> RuleSelection:
-        cached = _SELECTIONS.get(id(self))
-        if cached is not None and cached[0] is self:
-            return cached[1]
-        sel = self._build_selection()
-        _SELECTIONS[id(self)] = (self, sel)
-        return sel
-
-    def _build_selection(self) -> RuleSelection:
-        return RuleSelection(
-            select=self.select,
-            extend_select=self.extend_select,
-            ignore=self.ignore,
-            severity=self.severity,
-            per_file_ignores=self.per_file_ignores,
-        )
+        if self._selection is None:
+            sel = RuleSelection(
+                select=self.select,
+                extend_select=self.extend_select,
+                ignore=self.ignore,
+                severity=self.severity,
+                per_file_ignores=self.per_file_ignores,
+            )
+            object.__setattr__(self, "_selection", sel)  # frozen: a cache, not a setting
+        assert self._selection is not None
+        return self._selection
 
     def base_dir(self) -> Path:
         return self.source.parent if self.source else Path.cwd()
-
-
-# Settings objects are few (one per settings file); keep their selection (and its memo).
-_SELECTIONS: dict[int, tuple[Settings, RuleSelection]] = {}
 
 
 @dataclass(frozen=True, slots=True)
