@@ -166,6 +166,20 @@ class OsplDocument:
             self._dollar = out
         return self._dollar
 
+    def expansions(self) -> list[tuple[Any, str | None, Expansion]]:
+        """Every (element, attribute or None for text, expansion) whose raw value has a ``${``.
+
+        Found once per document; the expansion rules and the fleet's variable check share it.
+        """
+        return self.cached("expansions", lambda: list(self._expansions()))
+
+    def _expansions(self) -> Iterator[tuple[Any, str | None, Expansion]]:
+        for el, attr, raw in self.dollar_values():
+            if "${" in raw:
+                exp = self.expansion(el, attr)
+                if exp is not None:
+                    yield el, attr, exp
+
     # Path lookups: lxml's find/iterfind cost a few microseconds each and rules make dozens per
     # file, mostly for optional settings that are absent. A path can only match elements named
     # like its last step, so when no element of the document has that name the answer is known.

@@ -12,26 +12,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from ddsdoctor.findings import Severity
-from ddsdoctor.ospl.expand import Expansion
 from ddsdoctor.ospl.load import OsplDocument
 from ddsdoctor.registry import Hit, Subject, rule
 
 _BARE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 # Free-text leaves where an empty value is harmless.
 _FREE_TEXT = frozenset({"Description", "UserEntropy", "Arguments"})
-
-
-def _values(doc: OsplDocument) -> list[tuple[Any, str | None, Expansion]]:
-    """Every element text and attribute value that contains a '${' (found once per document)."""
-    return doc.cached("expansion_values", lambda: list(_expanded(doc)))
-
-
-def _expanded(doc: OsplDocument) -> Iterator[tuple[Any, str | None, Expansion]]:
-    for el, attr, raw in doc.dollar_values():
-        if "${" in raw:
-            exp = doc.expansion(el, attr)
-            if exp is not None:
-                yield el, attr, exp
 
 
 def _hit(el: Any, attr: str | None, message: str, **kw: Any) -> Hit:
@@ -56,7 +42,7 @@ def invalid_expansion(doc: OsplDocument) -> Iterator[Hit]:
 
     Reference: OpenSplice ``src/utilities/code/ut_expand_envvars.c`` (``expand_envbrace``).
     """
-    for el, attr, exp in _values(doc):
+    for el, attr, exp in doc.expansions():
         if exp.error:
             yield _hit(
                 el,
@@ -81,7 +67,7 @@ def aborting_expansion(doc: OsplDocument) -> Iterator[Hit]:
 
     Reference: OpenSplice ``ut_expand_envvars.c`` (``expand_env``, case ``'?'``).
     """
-    for el, attr, exp in _values(doc):
+    for el, attr, exp in doc.expansions():
         if exp.abort_message:
             yield _hit(
                 el,
@@ -105,7 +91,7 @@ def malformed_name(doc: OsplDocument) -> Iterator[Hit]:
 
     Reference: OpenSplice ``ut_expand_envvars.c`` (``expand_envbrace`` name scan).
     """
-    for el, attr, exp in _values(doc):
+    for el, attr, exp in doc.expansions():
         for ref in exp.refs:
             if ref.valid_name:
                 continue
@@ -145,7 +131,7 @@ def unset_variable(doc: OsplDocument) -> Iterator[Hit]:
 
     Reference: OpenSplice ``ut_expand_envvars.c`` (``expand_env``: unset gives "").
     """
-    for el, attr, exp in _values(doc):
+    for el, attr, exp in doc.expansions():
         if exp.value is None:
             continue
         unset = [r for r in exp.refs if r.op == "" and not r.is_set and r.valid_name]

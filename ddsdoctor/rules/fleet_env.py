@@ -17,17 +17,9 @@ def config_variables(node: FleetNode) -> dict[str, tuple[Any, str | None, str]]:
     doc = node.doc
     if doc is None:
         return out
-    for el in doc.root.iter():
-        if not isinstance(el.tag, str):
-            continue
-        sites: list[tuple[str | None, str | None]] = [(None, el.text)]
-        sites += list(el.attrib.items())
-        for attr, raw in sites:
-            if not raw or "${" not in raw:
-                continue
-            exp = doc.expansion(el, attr)
-            for ref in exp.refs if exp is not None else ():
-                out.setdefault(ref.name, (el, attr, ref.text))
+    for el, attr, exp in doc.expansions():
+        for ref in exp.refs:
+            out.setdefault(ref.name, (el, attr, ref.text))
     return out
 
 
