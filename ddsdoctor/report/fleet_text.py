@@ -89,14 +89,7 @@ def _namespace(console: Console, ns: dict[str, Any]) -> None:
 
 def render(findings: Sequence[Finding], ctx: ReportContext) -> str:
     buf = io.StringIO()
-    console = Console(
-        file=buf,
-        force_terminal=ctx.color,
-        no_color=not ctx.color,
-        width=ctx.width or 120,
-        highlight=False,
-        soft_wrap=True,
-    )
+    console = findings_text.console_for(ctx, buf)
     fleet = ctx.extra.get("fleet", {})
     nodes = fleet.get("nodes", [])
     console.print(f"[bold]Fleet {escape(fleet.get('file', ''))}[/bold]: {len(nodes)} node(s)")

@@ -5,9 +5,13 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from ddsdoctor.findings import Finding, Severity
 from ddsdoctor.report import ReportContext
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -37,17 +41,11 @@ def _where(f: Finding) -> str:
     return " ".join(bits)
 
 
-def render(findings: Sequence[Finding], ctx: ReportContext) -> str:
-    if not findings and not ctx.color:
-        # the clean pre-commit case: the same line rich would print, without importing rich
-        s = ctx.summary
-        return f"No problems found in {s.files} {'file' if s.files == 1 else 'files'}.\n"
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.text import Text
+def console_for(ctx: ReportContext, buf: io.StringIO) -> Console:
+    """The rich console every text renderer writes to ``buf`` with (colour and width of ctx)."""
+    from rich.console import Console  # here: the clean check path never imports rich
 
-    buf = io.StringIO()
-    console = Console(
+    return Console(
         file=buf,
         force_terminal=ctx.color,
         no_color=not ctx.color,
@@ -55,6 +53,18 @@ def render(findings: Sequence[Finding], ctx: ReportContext) -> str:
         highlight=False,
         soft_wrap=True,
     )
+
+
+def render(findings: Sequence[Finding], ctx: ReportContext) -> str:
+    if not findings and not ctx.color:
+        # the clean pre-commit case: the same line rich would print, without importing rich
+        s = ctx.summary
+        return f"No problems found in {s.files} {'file' if s.files == 1 else 'files'}.\n"
+    from rich.markup import escape
+    from rich.text import Text
+
+    buf = io.StringIO()
+    console = console_for(ctx, buf)
     groups: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         groups[_group(f)].append(f)
