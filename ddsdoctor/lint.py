@@ -137,12 +137,20 @@ def _excluded(path: Path, patterns: Iterable[str], base: Path) -> bool:
     )
 
 
+def _is_dir(path: Path) -> bool:
+    # a name too long for the OS raises here; read_bytes then reports it as unreadable (DD001)
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
 def collect_files(options: CheckOptions) -> list[Path]:
     """Expand directories to their ``*.xml`` files (recursively, sorted), honouring excludes."""
     files: list[Path] = []
     seen: set[str] = set()
     for given in options.paths:
-        if given.is_dir():
+        if _is_dir(given):
             for dirpath, dirnames, filenames in os.walk(given):
                 dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
                 for name in sorted(filenames):

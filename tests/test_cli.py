@@ -135,3 +135,8 @@ def test_python_dash_m(files: dict[str, Path]) -> None:
         check=False,
     )
     assert out.returncode == 0 and "No problems found" in out.stdout
+
+
+def test_path_too_long_is_a_finding(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["check", "--isolated", "--no-cache", "-f", "json", "y" * 5000], capsys)
+    assert code == 1 and [f["code"] for f in json.loads(out)["findings"]] == ["DD001"]

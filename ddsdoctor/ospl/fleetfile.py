@@ -80,8 +80,12 @@ def _node(item: Any, n: int, base: Path) -> NodeSpec:
     config = item.get("config")
     if not isinstance(config, str) or not config.strip():
         raise FleetFileError(f"{label}: 'config' must be the path of an ospl.xml file")
-    path = (base / config).resolve() if not Path(config).is_absolute() else Path(config)
-    if not path.is_file():
+    try:
+        path = (base / config).resolve() if not Path(config).is_absolute() else Path(config)
+        found = path.is_file()
+    except (OSError, ValueError) as exc:  # a name too long, a NUL byte (TOML allows \u0000)
+        raise FleetFileError(f"{label}: config path {config!r} cannot be used: {exc}") from None
+    if not found:
         raise FleetFileError(f"{label}: config file {config} not found ({path})")
     env_raw = item.get("env", {})
     if not isinstance(env_raw, Mapping):

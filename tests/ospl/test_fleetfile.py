@@ -45,6 +45,8 @@ def test_full_node() -> None:
             "used twice",
         ),
         ("[[node]\n", "not valid TOML"),
+        ('[[node]]\nname = "a"\nconfig = "x\\u0000y"\n', "cannot be used"),  # NUL byte
+        (f"[[node]]\nname = 'a'\nconfig = '{'x' * 5000}'\n", "cannot be used"),  # too long
     ],
 )
 def test_invalid(text: str, message: str) -> None:
