@@ -76,6 +76,9 @@ def test_env_sources(
     envfile = tmp_path / "node.env"
     envfile.write_text("# node env\nexport NAME='quoted'\n")
     assert run(["check", "--no-env", "--env-file", str(envfile), bad], capsys)[0] == 0
+    envfile.write_bytes(b"NAME=\xff\n")  # not UTF-8: a usage error, not a traceback
+    code, _, err = run(["check", "--no-env", "--env-file", str(envfile), bad], capsys)
+    assert code == 2 and "not UTF-8" in err
 
 
 def test_json_output_to_file(

@@ -54,6 +54,9 @@ def test_bad_host_facts_file_is_a_usage_error(
     bad.write_text("[1, 2]")
     assert main(["check", "--host-facts", str(bad), str(CASES / "DD115" / "fail_absent.xml")]) == 2
     assert "expected a JSON object" in capsys.readouterr().err
+    bad.write_bytes(b'{"interfaces": [\xff]}')  # not UTF-8: an error message, not a traceback
+    assert main(["check", "--host-facts", str(bad), str(CASES / "DD115" / "fail_absent.xml")]) == 2
+    assert "not JSON" in capsys.readouterr().err
 
 
 def test_this_host(capsys: pytest.CaptureFixture[str]) -> None:

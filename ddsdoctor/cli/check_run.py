@@ -76,6 +76,8 @@ def parse_env_file(path: Path) -> dict[str, str]:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
         fail(f"cannot read --env-file {path}: {exc.strerror or exc}")
+    except UnicodeDecodeError:
+        fail(f"--env-file {path} is not UTF-8 text")
     out = {}
     for n, raw in enumerate(lines, 1):
         line = raw.strip()

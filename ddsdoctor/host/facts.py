@@ -174,7 +174,7 @@ def load_host_facts(path: str) -> HostFacts:
             data = json.load(fh)
     except OSError as exc:
         raise HostFactsError(f"cannot read {path}: {exc.strerror or exc}") from None
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise HostFactsError(f"{path}: not JSON: {exc}") from None
     if not isinstance(data, Mapping):
         raise HostFactsError(f"{path}: expected a JSON object")
