@@ -229,6 +229,22 @@ def is_infrastructure(ep: Endpoint) -> bool:
     )
 
 
+def host_from_user_data(raw: bytes | None) -> str | None:
+    """USER_DATA as a host name when it is one printable word.
+
+    OpenSplice's spliced participant carries the node's host name there and nowhere else
+    (opensplice-facts §10): the capture, the live scan and the durability view all read it
+    this way.
+    """
+    if not raw:
+        return None
+    try:
+        text = raw.split(b"\0", 1)[0].decode("utf-8").strip()
+    except UnicodeDecodeError:
+        return None
+    return text if text.isprintable() and text and " " not in text else None
+
+
 def participants_of(facts: DiscoveryFacts, endpoints: Iterable[Endpoint]) -> list[Participant]:
     out = []
     for ep in endpoints:

@@ -25,15 +25,11 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
+from ddsdoctor.discovery import host_from_user_data
 from ddsdoctor.durability.cdr import DecodeError
 from ddsdoctor.durability.decode import PARTITION, TOPICS, decode, decode_key
 from ddsdoctor.durability.messages import KeyOnly, Message
-from ddsdoctor.durability.observe import (
-    Observation,
-    Observed,
-    ParticipantInfo,
-    host_from_user_data,
-)
+from ddsdoctor.durability.observe import Observation, Observed, ParticipantInfo
 from ddsdoctor.live.session import INSTALL_HINT, LiveError, Session, SessionOptions
 
 log = logging.getLogger(__name__)
