@@ -118,6 +118,19 @@ def test_fastdds_properties() -> None:
     assert (p.host, p.pid, p.entity_name) == ("dd-h2", 11383, "Participant_pub")
 
 
+def test_rti_properties() -> None:
+    # The same property names the capture path reads (wire.vendor.identity): RTI sends the
+    # executable's path, of which the file name is the process.
+    q = Qos(
+        P.Property("dds.sys_info.hostname", "rti-h1", True),
+        P.Property("dds.sys_info.process_id", "777", True),
+        P.Property("dds.sys_info.executable_filepath", "/opt/app/bin/telemetry", True),
+    )
+    key = uuid.UUID(bytes=bytes.fromhex("0101ac1e0002000000000000000001c1"))
+    p = participant_from_sample(SimpleNamespace(key=key, qos=q, sample_info=_info()), 0, 0.0)
+    assert (p.host, p.pid, p.process) == ("rti-h1", 777, "telemetry")
+
+
 def test_disposed_samples_are_gone() -> None:
     assert is_alive(SimpleNamespace(sample_info=_info()))
     assert not is_alive(SimpleNamespace(sample_info=_info(32, False)))
