@@ -34,10 +34,12 @@ from ddsdoctor.discovery import (
     Participant,
     host_from_user_data,
 )
+from ddsdoctor.wire.ids import Vendor
 
-CYCLONE = 0x0110
-FASTDDS = 0x010F
-OPENSPLICE = 0x0102
+# Plain ints, as the capture path stores them (the one vendor table: wire.ids).
+CYCLONE = int(Vendor.CYCLONE)
+FASTDDS = int(Vendor.FAST_DDS)
+OPENSPLICE = int(Vendor.OPENSPLICE)
 
 _CYCLONE_PROPS = ("__Hostname", "__ProcessName", "__Pid")
 _FASTDDS_PROPS = ("fastdds.physical_data.host", "fastdds.physical_data.process")
