@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ddsdoctor.wire.ids import OPENSPLICE_FAMILY, VENDOR_NAMES
@@ -243,12 +243,3 @@ def host_from_user_data(raw: bytes | None) -> str | None:
     except UnicodeDecodeError:
         return None
     return text if text.isprintable() and text and " " not in text else None
-
-
-def participants_of(facts: DiscoveryFacts, endpoints: Iterable[Endpoint]) -> list[Participant]:
-    out = []
-    for ep in endpoints:
-        p = facts.owner(ep)
-        if p is not None and p not in out:
-            out.append(p)
-    return out

@@ -114,19 +114,6 @@ OPENSPLICE_FAMILY = frozenset((0x0102, 0x010B, 0x010C, 0x010D, 0x0120))
 RTI_FAMILY = frozenset((0x0101, 0x010A))
 
 
-class EntityKind(enum.IntEnum):
-    """Low 6 bits of an entity id's kind byte (DDSI-RTPS 2.5 table 9.1)."""
-
-    UNKNOWN = 0x00
-    PARTICIPANT = 0x01
-    WRITER_WITH_KEY = 0x02
-    WRITER_NO_KEY = 0x03
-    READER_NO_KEY = 0x04
-    READER_WITH_KEY = 0x07
-    WRITER_GROUP = 0x08
-    READER_GROUP = 0x09
-
-
 ENTITYID_UNKNOWN = 0x00000000
 ENTITYID_PARTICIPANT = 0x000001C1
 SPDP_WRITER = 0x000100C2
@@ -172,16 +159,3 @@ BUILTIN_WRITER_NAMES: dict[int, str] = {
     OSPL_CM_PUBLISHER_WRITER: "CMPublisher",
     OSPL_CM_SUBSCRIBER_WRITER: "CMSubscriber",
 }
-
-
-def is_builtin_entity(entity_id: int) -> bool:
-    """Builtin (0xc0) or vendor-specific (0x40/0x80) entity: not an application endpoint."""
-    return bool(entity_id & 0xC0)
-
-
-def is_writer_entity(entity_id: int) -> bool:
-    return (entity_id & 0x3F) in (0x02, 0x03, 0x08)
-
-
-def is_reader_entity(entity_id: int) -> bool:
-    return (entity_id & 0x3F) in (0x04, 0x07, 0x09)
