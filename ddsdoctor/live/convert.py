@@ -24,6 +24,7 @@ from ddsdoctor.discovery import (
     Qos,
     Reliability,
 )
+from ddsdoctor.topology.hosts import is_group
 from ddsdoctor.wire.ids import Vendor
 from ddsdoctor.wire.vendor import VendorInfo, identity
 
@@ -145,8 +146,7 @@ def _locators(value: str) -> list[str]:
 def _address(locator: str) -> str | None:
     body = locator.split("/", 1)[-1]
     host = body.rsplit(":", 1)[0].strip("[]")
-    first = host.split(".", 1)[0]
-    if first.isdigit() and 224 <= int(first) <= 239:  # multicast: not the peer's address
+    if is_group(host):  # IPv4 or IPv6 multicast: not the peer's address
         return None
     return host or None
 

@@ -107,6 +107,14 @@ def test_participant_properties() -> None:
     assert p.user_data == b"DDSPerf:0:4242:dd-h1" and p.lease_s == 10.0
 
 
+def test_multicast_locators_are_not_addresses() -> None:
+    nets = "udp6/[ff02::1]:7400@2,udp6/[fd00::11]:52357@2,udp/239.255.0.1:7400@2,localprocess"
+    q = Qos(P.Property("__NetworkAddresses", nets, True))
+    key = uuid.UUID("0110b216-c453-7b53-fe40-526f000001c1")
+    p = participant_from_sample(SimpleNamespace(key=key, qos=q, sample_info=_info()), 0, 0.0)
+    assert p.addresses == ["fd00::11"] and len(p.locators) == 3
+
+
 def test_fastdds_properties() -> None:
     q = Qos(
         P.Property("fastdds.physical_data.host", "dd-h2:1234", True),
