@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ddsdoctor.wire.ids import OPENSPLICE_FAMILY, VENDOR_NAMES
+from ddsdoctor.wire.ids import vendor_name as _registered_name
 
 INFINITE = math.inf
 
@@ -25,9 +26,8 @@ OPENSPLICE_VENDORS = OPENSPLICE_FAMILY
 
 
 def vendor_name(vendor_id: int | None) -> str:
-    if vendor_id is None:
-        return "unknown"
-    return VENDOR_NAMES.get(vendor_id, f"vendor 0x{vendor_id:04x}")
+    """``wire.ids.vendor_name``, and "unknown" when no source told the vendor."""
+    return "unknown" if vendor_id is None else _registered_name(vendor_id)
 
 
 class EndpointKind(enum.StrEnum):

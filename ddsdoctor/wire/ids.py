@@ -104,7 +104,8 @@ VENDOR_NAMES: dict[int, str] = {
 
 
 def vendor_name(vendor_id: int) -> str:
-    return VENDOR_NAMES.get(vendor_id, f"vendor {vendor_id >> 8}.{vendor_id & 0xFF}")
+    """The registered name, else ``vendor 0x0123`` (the id as Wireshark prints it)."""
+    return VENDOR_NAMES.get(vendor_id, f"vendor 0x{vendor_id:04x}")
 
 
 # Vendors whose 0x8000+ PIDs follow the ADLINK/PrismTech table (OpenSplice q_plist.c
