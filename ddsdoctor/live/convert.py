@@ -48,6 +48,16 @@ _SCOPE = {
     "Group": PresentationScope.GROUP,
 }
 
+# ``Qos.explicit`` names, as the capture path spells them (topology/wirefacts.qos_from_wire).
+_EXPLICIT = {
+    "LatencyBudget": "latency_budget",
+    "OwnershipStrength": "ownership_strength",
+    "DestinationOrder": "destination_order",
+    "DurabilityService": "durability_service",
+    "PresentationAccessScope": "presentation",
+    "TimeBasedFilter": "time_based_filter",
+}
+
 
 def seconds(ns: int) -> float:
     """A Cyclone duration in nanoseconds as seconds (DDS_INFINITY -> inf)."""
@@ -121,7 +131,7 @@ def qos_from_cyclone(qos: Any, kind: EndpointKind) -> Qos:
             kw["time_based_filter_s"] = seconds(p.filter_time)
         else:
             continue
-        explicit.add(family.lower())
+        explicit.add(_EXPLICIT.get(family, family.lower()))
     kw["explicit"] = frozenset(explicit)
     return Qos.default_for(kind, **kw)
 

@@ -77,6 +77,46 @@ def test_endpoint_qos_read_out() -> None:
     assert {"durability", "reliability", "deadline"} <= r.explicit
 
 
+def test_explicit_policies_named_as_the_capture_path_names_them() -> None:
+    # Two sources, one model: scan and topology JSON must list the same policy names.
+    from ddsdoctor.topology.wirefacts import qos_from_wire
+    from ddsdoctor.wire import qos as w
+
+    q = Qos(
+        P.Durability.TransientLocal,
+        P.DurabilityService(0, P.History.KeepLast(5), -1, -1, -1),
+        P.Reliability.Reliable(max_blocking_time=100 * MS),
+        P.Deadline(500 * MS),
+        P.LatencyBudget(0),
+        P.Liveliness.Automatic(2000 * MS),
+        P.Ownership.Exclusive,
+        P.OwnershipStrength(7),
+        P.DestinationOrder.BySourceTimestamp,
+        P.History.KeepLast(20),
+        P.Lifespan(1000 * MS),
+        P.PresentationAccessScope.Topic(coherent_access=True, ordered_access=False),
+        P.TimeBasedFilter(0),
+    )
+    history = w.History(w.HistoryKind.KEEP_LAST, 20)
+    wire = w.EndpointQos(
+        durability=w.DurabilityKind.TRANSIENT_LOCAL,
+        durability_service=w.DurabilityService(0.0, history, w.ResourceLimits(-1, -1, -1)),
+        reliability=w.Reliability(w.ReliabilityKind.RELIABLE, 0.1),
+        deadline=0.5,
+        latency_budget=0.0,
+        liveliness=w.Liveliness(w.LivelinessKind.AUTOMATIC, 2.0),
+        ownership=w.OwnershipKind.EXCLUSIVE,
+        ownership_strength=7,
+        destination_order=w.DestinationOrderKind.BY_SOURCE_TIMESTAMP,
+        history=history,
+        lifespan=1.0,
+        presentation=w.Presentation(w.PresentationScope.TOPIC, True, False),
+        time_based_filter=0.0,
+    )
+    live = qos_from_cyclone(q, EndpointKind.WRITER).explicit
+    assert live == qos_from_wire(EndpointKind.WRITER, wire).explicit and len(live) == 13
+
+
 def test_defaults_and_infinity() -> None:
     inf = 0x7FFFFFFFFFFFFFFF
     q = qos_from_cyclone(Qos(P.Deadline(inf), P.History.KeepAll), EndpointKind.READER)
