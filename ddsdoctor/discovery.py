@@ -11,10 +11,11 @@ from __future__ import annotations
 import enum
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ddsdoctor.wire.ids import OPENSPLICE_FAMILY, VENDOR_NAMES
+from ddsdoctor.wire.ids import vendor_name as _registered_name
 
 INFINITE = math.inf
 
@@ -25,9 +26,8 @@ OPENSPLICE_VENDORS = OPENSPLICE_FAMILY
 
 
 def vendor_name(vendor_id: int | None) -> str:
-    if vendor_id is None:
-        return "unknown"
-    return VENDOR_NAMES.get(vendor_id, f"vendor 0x{vendor_id:04x}")
+    """``wire.ids.vendor_name``, and "unknown" when no source told the vendor."""
+    return "unknown" if vendor_id is None else _registered_name(vendor_id)
 
 
 class EndpointKind(enum.StrEnum):
@@ -229,10 +229,17 @@ def is_infrastructure(ep: Endpoint) -> bool:
     )
 
 
-def participants_of(facts: DiscoveryFacts, endpoints: Iterable[Endpoint]) -> list[Participant]:
-    out = []
-    for ep in endpoints:
-        p = facts.owner(ep)
-        if p is not None and p not in out:
-            out.append(p)
-    return out
+def host_from_user_data(raw: bytes | None) -> str | None:
+    """USER_DATA as a host name when it is one printable word.
+
+    OpenSplice's spliced participant carries the node's host name there and nowhere else
+    (opensplice-facts §10): the capture, the live scan and the durability view all read it
+    this way.
+    """
+    if not raw:
+        return None
+    try:
+        text = raw.split(b"\0", 1)[0].decode("utf-8").strip()
+    except UnicodeDecodeError:
+        return None
+    return text if text.isprintable() and text and " " not in text else None

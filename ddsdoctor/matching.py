@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ddsdoctor.discovery import Endpoint, EndpointKind, Qos
+from ddsdoctor.discovery import Qos
 
 _WILD = frozenset("*?")
 
@@ -73,12 +73,3 @@ def incompatible_policies(offered: Qos, requested: Qos) -> list[str]:
     ):
         bad.append("presentation")
     return bad
-
-
-def can_match(writer: Endpoint, reader: Endpoint) -> bool:
-    assert writer.kind is EndpointKind.WRITER and reader.kind is EndpointKind.READER
-    return (
-        writer.topic == reader.topic
-        and partitions_match(writer.partitions, reader.partitions)
-        and not incompatible_policies(writer.qos, reader.qos)
-    )

@@ -29,6 +29,8 @@ SIOCGIFFLAGS = 0x8913
 SIOCGIFHWADDR = 0x8927
 IFF_UP = 0x1
 ANY = "any"
+SNAPLEN = 262144
+"""Largest frame a live capture keeps whole (tcpdump's default snaplen)."""
 
 # ARPHRD_* (<linux/if_arp.h>) whose frames start with an Ethernet header. Everything else
 # (tun = NONE 65534, GRE 778, SIT 776, raw IP 519, ...) is read "cooked" (SOCK_DGRAM) and

@@ -9,12 +9,9 @@ from __future__ import annotations
 import logging
 import struct
 
-from ddsdoctor.capture.afpacket import ErrorKind, LiveCaptureError
+from ddsdoctor.capture.afpacket import SNAPLEN, ErrorKind, LiveCaptureError
 
 log = logging.getLogger(__name__)
-
-SNAPLEN = 262144
-"""Bytes a filter keeps per frame: tcpdump's default snaplen."""
 
 _BPF_RET_K = 0x06  # BPF_RET | BPF_K (<linux/filter.h>)
 _INSN = struct.Struct("=HBBI")  # struct sock_filter { u16 code; u8 jt; u8 jf; u32 k; }

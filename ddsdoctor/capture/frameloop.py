@@ -14,6 +14,7 @@ from collections.abc import Generator
 from struct import Struct
 from typing import TYPE_CHECKING, cast
 
+from ddsdoctor.capture.afpacket import SNAPLEN
 from ddsdoctor.capture.datagram import RTPS_MAGICS, Datagram
 from ddsdoctor.capture.frames import decode_frame
 from ddsdoctor.capture.ring import (
@@ -32,8 +33,6 @@ if TYPE_CHECKING:
     from ddsdoctor.capture.live import LiveSource
 
 _TAG = Struct("!HH")
-SNAPLEN = 262144
-"""Largest frame kept whole by the recv loop (tcpdump's default snaplen)."""
 
 
 def ring_datagrams(src: LiveSource) -> Generator[Datagram, None, None]:

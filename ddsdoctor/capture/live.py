@@ -24,7 +24,7 @@ from types import TracebackType
 from ddsdoctor.capture import afpacket as af
 from ddsdoctor.capture.bpf import compile_bpf
 from ddsdoctor.capture.datagram import Datagram
-from ddsdoctor.capture.frameloop import SNAPLEN, recv_datagrams, ring_datagrams
+from ddsdoctor.capture.frameloop import recv_datagrams, ring_datagrams
 from ddsdoctor.capture.frames import LinkType
 from ddsdoctor.capture.ipfrag import IpReassembler
 from ddsdoctor.capture.livestats import CaptureMode, LiveCaptureStats, LiveStats, StopReason
@@ -112,7 +112,7 @@ class LiveSource:
             live.buffer_forced = live.buffer_bytes >= opts.buffer_size
             sock.setblocking(False)
         if opts.write_pcap is not None:
-            self.pcap = PcapWriter(opts.write_pcap, self.link_type, SNAPLEN)
+            self.pcap = PcapWriter(opts.write_pcap, self.link_type, af.SNAPLEN)
             live.pcap_path = os.fspath(opts.write_pcap)
         if ifindex:
             sock.bind((opts.iface, af.ETH_P_ALL))

@@ -2,9 +2,10 @@
 
 The file is classic libpcap format (pcap-savefile(5)), microsecond timestamps, native byte
 order, as tcpdump writes it: every tool reads it. A record is written header and data
-together, and the buffer is flushed on a timer and at close, so a capture stopped by SIGINT,
-SIGTERM or ``--duration`` leaves a complete file, and a killed one loses at most the last
-fraction of a second (readers then report a truncated last record).
+together, and the live source's housekeeping flushes the buffer four times a second and at
+close, so a capture stopped by SIGINT, SIGTERM or ``--duration`` leaves a complete file, and
+a killed one loses at most the last fraction of a second (readers then report a truncated
+last record).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import time
 from pathlib import Path
 from struct import Struct
 from typing import BinaryIO
@@ -22,8 +22,6 @@ log = logging.getLogger(__name__)
 _FILE_HEADER = Struct("=IHHiIII")  # magic, v2.4, thiszone, sigfigs, snaplen, linktype
 _RECORD = Struct("=IIII")  # ts_sec, ts_usec, incl_len, orig_len
 PCAP_MAGIC_USEC = 0xA1B2C3D4
-FLUSH_INTERVAL = 0.25
-"""Seconds between flushes of the write buffer to the OS."""
 
 
 class PcapWriteError(Exception):
@@ -43,7 +41,6 @@ class PcapWriter:
         self.records = 0
         self.bytes = 0
         self.error: str | None = None
-        self._next_flush = time.monotonic() + FLUSH_INTERVAL
         self._write(_FILE_HEADER.pack(PCAP_MAGIC_USEC, 2, 4, 0, 0, snaplen, linktype))
         self.flush()
 
@@ -61,13 +58,6 @@ class PcapWriter:
             return
         self.records += 1
         self.bytes += n
-
-    def tick(self, now: float | None = None) -> None:
-        """Flush when the flush interval has passed (call it once per batch or idle wake-up)."""
-        now = time.monotonic() if now is None else now
-        if now >= self._next_flush:
-            self._next_flush = now + FLUSH_INTERVAL
-            self.flush()
 
     def flush(self) -> None:
         if self._fh is None:

@@ -35,8 +35,8 @@ from ddsdoctor.findings import Severity, Summary
 from ddsdoctor.report import Format, ReportContext, render
 
 if TYPE_CHECKING:
+    from ddsdoctor.cli.durability_watch import Watch
     from ddsdoctor.durability.observe import Observation
-    from ddsdoctor.durability.view import Limits
 
 
 def _positive(name: str, value: float) -> float:
@@ -131,9 +131,12 @@ def durability(
     rules = selection(select, ignore)
     if fleet is not None and not fleet.is_file():
         fail(f"--fleet {fleet}: no such file")
-    obs = _observe(
-        pcap, timeline, domain, partition, watch, duration, config, interface, limits, fmt, output
-    )
+    view = None
+    if watch:
+        from ddsdoctor.cli.durability_watch import Watch
+
+        view = Watch(limits, rules, fmt, output)
+    obs = _observe(pcap, timeline, domain, partition, view, duration, config, interface)
     if save_timeline is not None:
         from ddsdoctor.durability.timeline import dump
 
@@ -167,13 +170,10 @@ def _observe(
     timeline: Path | None,
     domain: int | None,
     partition: str,
-    watch: bool,
+    view: Watch | None,
     duration: float | None,
     config: str | None,
     interface: str | None,
-    limits: Limits,
-    fmt: Format,
-    output: Path | None,
 ) -> Observation:
     if pcap is not None:
         from ddsdoctor.capture import CaptureError
@@ -200,14 +200,12 @@ def _observe(
 
     seconds = _positive("--duration", duration) if duration is not None else None
     if seconds is None:
-        seconds = math.inf if watch else 15.0
+        seconds = math.inf if view is not None else 15.0
     opts = LiveOptions(domain or 0, config, interface, partition, seconds)
     try:
-        if watch:
-            from ddsdoctor.cli.durability_watch import Watch
-
-            with Watch(limits, fmt, output) as w:
-                return observe_live(opts, w.update)
+        if view is not None:
+            with view:
+                return observe_live(opts, view.update)
         return observe_live(opts, None, progress=lambda m: typer.echo(f"ddsdoctor: {m}", err=True))
     except LiveError as exc:
         fail(str(exc), exc.code)

@@ -13,20 +13,23 @@ from rich.console import Console, Group
 from rich.live import Live
 from rich.text import Text
 
-from ddsdoctor.durability.build import build_view
+from ddsdoctor.durability.analyze import analyze
 from ddsdoctor.durability.observe import Observation
 from ddsdoctor.durability.report import view_dict
 from ddsdoctor.durability.view import Limits
-from ddsdoctor.engine import run_rules
-from ddsdoctor.registry import Subject
 from ddsdoctor.report import Format
 from ddsdoctor.report.durability_text import renderables
 from ddsdoctor.selection import RuleSelection
 
 
 class Watch:
-    def __init__(self, limits: Limits, fmt: Format, output: Path | None) -> None:
+    """The live display; it shows the findings of the rules the final report runs."""
+
+    def __init__(
+        self, limits: Limits, selection: RuleSelection, fmt: Format, output: Path | None
+    ) -> None:
         self.limits = limits
+        self.selection = selection
         self.console = Console(stderr=fmt is not Format.TEXT or output is not None)
         self.live = Live(console=self.console, refresh_per_second=2, transient=True)
 
@@ -40,11 +43,10 @@ class Watch:
         self.live.__exit__(et, ev, tb)
 
     def update(self, obs: Observation) -> None:
-        view = build_view(obs, self.limits)
-        findings = run_rules(Subject.DURABILITY, view, RuleSelection(select=("ALL",)))
+        report = analyze(obs, self.limits, self.selection)
         lines = [
             Text(f"{f.severity.label:<7} {f.code} {f.message}")
-            for f in sorted(findings, key=lambda f: -int(f.severity))[:12]
+            for f in sorted(report.findings, key=lambda f: -int(f.severity))[:12]
         ]
         footer = Text("Ctrl-C ends the observation and prints the report", style="dim")
-        self.live.update(Group(*renderables(view_dict(view)), *lines, footer))
+        self.live.update(Group(*renderables(view_dict(report.view)), *lines, footer))

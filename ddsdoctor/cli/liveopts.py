@@ -1,4 +1,4 @@
-"""Options and helpers shared by the live commands (``scan``, ``probe``)."""
+"""Options and helpers shared by the commands that read a domain or a capture."""
 
 from __future__ import annotations
 

@@ -22,7 +22,6 @@ from ddsdoctor.cli.common import (
     exit_code_for,
     fail,
     parse_fail_on,
-    split_codes,
     want_color,
     write_output,
 )
@@ -131,9 +130,10 @@ def _live_options(
     buffer_mib: int,
 ) -> LiveOptions:
     from ddsdoctor.capture.live import LiveOptions
+    from ddsdoctor.cli.liveopts import positive
 
-    if duration is not None and not duration > 0:
-        fail(f"--duration must be > 0, got {duration:g}")
+    if duration is not None:
+        positive("--duration", duration)
     return LiveOptions(
         iface=iface, duration=duration, bpf=bpf, write_pcap=write_pcap, buffer_size=buffer_mib << 20
     )
@@ -147,16 +147,15 @@ def _options(
     select: list[str] | None,
     ignore: list[str],
 ) -> TopologyOptions:
-    from ddsdoctor.selection import RuleSelection, SelectorError, validate_selectors
+    from ddsdoctor.cli.liveopts import selection
     from ddsdoctor.topology.hosts import HostsFileError, load_hosts_file
     from ddsdoctor.topology.model import By
     from ddsdoctor.topology.run import TopologyOptions
 
-    sel = RuleSelection(select=split_codes(select) if select else None, ignore=split_codes(ignore))
+    sel = selection(select, ignore)
     try:
-        validate_selectors(sel.all_selectors())
         entries = load_hosts_file(hosts) if hosts is not None else {}
-    except (SelectorError, HostsFileError) as exc:
+    except HostsFileError as exc:
         fail(str(exc), ExitCode.USAGE)
     return TopologyOptions(
         by=By(by.value),

@@ -25,15 +25,12 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
+from ddsdoctor.discovery import host_from_user_data
 from ddsdoctor.durability.cdr import DecodeError
 from ddsdoctor.durability.decode import PARTITION, TOPICS, decode, decode_key
 from ddsdoctor.durability.messages import KeyOnly, Message
-from ddsdoctor.durability.observe import (
-    Observation,
-    Observed,
-    ParticipantInfo,
-    host_from_user_data,
-)
+from ddsdoctor.durability.observe import Observation, Observed, ParticipantInfo
+from ddsdoctor.live.convert import policies
 from ddsdoctor.live.session import INSTALL_HINT, LiveError, Session, SessionOptions
 
 log = logging.getLogger(__name__)
@@ -59,14 +56,6 @@ class LiveOptions:
     interface: str | None = None
     partition: str = PARTITION
     duration_s: float = 15.0
-
-
-def _user_data(qos: Any) -> bytes | None:
-    for policy in qos or ():
-        if type(policy).__name__ == "Userdata":
-            data = getattr(policy, "data", None)
-            return bytes(data) if data else None
-    return None
 
 
 def _reader_api() -> Any:
@@ -167,7 +156,8 @@ class _Observer:
                 continue
             prefix = key.bytes[:12].hex()
             p = self.obs.participants.setdefault(prefix, ParticipantInfo(prefix))
-            host = host_from_user_data(_user_data(getattr(sample, "qos", None)))
+            user_data = policies(getattr(sample, "qos", None)).get("Userdata")
+            host = host_from_user_data(bytes(user_data.data) if user_data is not None else None)
             p.host = host or p.host
             if info is not None and info.instance_state != int(self.m.InstanceState.Alive):
                 p.gone_at = p.gone_at or now

@@ -104,9 +104,6 @@ class CTime:
     def zero(self) -> bool:
         return self.seconds == 0 and self.nanoseconds == 0
 
-    def as_float(self) -> float:
-        return float("inf") if self.infinite else self.seconds + self.nanoseconds / 1e9
-
     def log_text(self) -> str:
         """As ``durability.log`` prints a quality or time: ``S.NNNNNNNNN``."""
         if self.infinite:

@@ -68,15 +68,3 @@ class Observation:
     """Why the capture could not be read to its end (truncated, corrupt), else None."""
     notes: list[str] = field(default_factory=list)
     """What the source could not know (late start, event-driven topics)."""
-
-
-def host_from_user_data(raw: bytes | None) -> str | None:
-    """USER_DATA as a host name when it is printable text (OpenSplice's spliced participant
-    carries the hostname there, opensplice-facts §10); pcap and live both read it this way."""
-    if not raw:
-        return None
-    try:
-        text = raw.split(b"\0", 1)[0].decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    return text if text.isprintable() and text.strip() else None

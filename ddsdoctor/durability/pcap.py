@@ -15,15 +15,11 @@ import os
 from collections.abc import Callable
 
 from ddsdoctor.capture import read_capture
+from ddsdoctor.discovery import host_from_user_data
 from ddsdoctor.durability.cdr import DecodeError
 from ddsdoctor.durability.decode import PARTITION, TOPICS, decode, decode_key
 from ddsdoctor.durability.messages import KeyOnly, Message
-from ddsdoctor.durability.observe import (
-    Observation,
-    Observed,
-    ParticipantInfo,
-    host_from_user_data,
-)
+from ddsdoctor.durability.observe import Observation, Observed, ParticipantInfo
 from ddsdoctor.wire import (
     DataRef,
     DiscoveryDecoder,

@@ -24,6 +24,9 @@ from ddsdoctor.discovery import (
     Qos,
     Reliability,
 )
+from ddsdoctor.topology.hosts import is_group
+from ddsdoctor.wire.ids import Vendor
+from ddsdoctor.wire.vendor import VendorInfo, identity
 
 DDS_INFINITY = 0x7FFFFFFFFFFFFFFF  # dds_duration_t DDS_INFINITY (dds/ddsrt/time.h)
 ALIVE = 16  # DDS_IST_ALIVE; 32 disposed, 64 no writers: the entity is gone
@@ -43,6 +46,16 @@ _SCOPE = {
     "Instance": PresentationScope.INSTANCE,
     "Topic": PresentationScope.TOPIC,
     "Group": PresentationScope.GROUP,
+}
+
+# ``Qos.explicit`` names, as the capture path spells them (topology/wirefacts.qos_from_wire).
+_EXPLICIT = {
+    "LatencyBudget": "latency_budget",
+    "OwnershipStrength": "ownership_strength",
+    "DestinationOrder": "destination_order",
+    "DurabilityService": "durability_service",
+    "PresentationAccessScope": "presentation",
+    "TimeBasedFilter": "time_based_filter",
 }
 
 
@@ -118,7 +131,7 @@ def qos_from_cyclone(qos: Any, kind: EndpointKind) -> Qos:
             kw["time_based_filter_s"] = seconds(p.filter_time)
         else:
             continue
-        explicit.add(family.lower())
+        explicit.add(_EXPLICIT.get(family, family.lower()))
     kw["explicit"] = frozenset(explicit)
     return Qos.default_for(kind, **kw)
 
@@ -143,25 +156,24 @@ def _locators(value: str) -> list[str]:
 def _address(locator: str) -> str | None:
     body = locator.split("/", 1)[-1]
     host = body.rsplit(":", 1)[0].strip("[]")
-    first = host.split(".", 1)[0]
-    if first.isdigit() and 224 <= int(first) <= 239:  # multicast: not the peer's address
+    if is_group(host):  # IPv4 or IPv6 multicast: not the peer's address
         return None
     return host or None
 
 
 def participant_from_sample(sample: Any, domain: int, now: float) -> Participant:
     """A Participant from a DCPSParticipant sample. Host/process/pid come from the properties
-    the vendor sets (Cyclone ``__Hostname``/``__ProcessName``/``__Pid``, Fast DDS
-    ``fastdds.physical_data.*``); OpenSplice's come later from its spliced participant."""
+    the vendor sets (Cyclone ``__Hostname``/``__ProcessName``/``__Pid``, RTI
+    ``dds.sys_info.*``, Fast DDS ``fastdds.physical_data.*``), read as the capture path reads
+    them (``wire.vendor.identity``); OpenSplice's come later from its spliced participant."""
     prefix = guid_hex(sample.key)[:24]
     pol = policies(sample.qos)
     props = {k.split(":", 1)[1]: str(p.value) for k, p in pol.items() if k.startswith("Property:")}
     p = Participant(guid_prefix=prefix, domain_id=domain, first_seen=now, last_seen=now)
     p.properties = props
-    p.host = props.get("__Hostname") or _fastdds_host(props)
-    p.process = props.get("__ProcessName")
-    pid = props.get("__Pid") or props.get("fastdds.physical_data.process")
-    p.pid = int(pid) if pid and pid.isdigit() else None
+    # Builtin topics carry no vendor PIDs: the identity comes from the properties alone.
+    who = identity(props, VendorInfo(Vendor.UNKNOWN))
+    p.host, p.process, p.pid = who.host, who.process, who.pid
     if "Userdata" in pol:
         p.user_data = bytes(pol["Userdata"].data)
     if "EntityName" in pol:
@@ -172,12 +184,6 @@ def participant_from_sample(sample: Any, domain: int, now: float) -> Participant
     p.locators = _locators(props.get("__NetworkAddresses", ""))
     p.addresses = sorted({a for a in map(_address, p.locators) if a})
     return p
-
-
-def _fastdds_host(props: dict[str, str]) -> str | None:
-    # Fast DDS 2.9 announces "fastdds.physical_data.host" as "<hostname>:<suffix>" (test-rig §2).
-    value = props.get("fastdds.physical_data.host")
-    return value.split(":", 1)[0] if value else None
 
 
 def endpoint_from_sample(sample: Any, kind: EndpointKind, now: float) -> Endpoint:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -179,7 +179,6 @@ class ProbeReport:
     selected: tuple[str, ...] = ()  # --topic values; () = every durable topic
     started_at: float | None = None
     duration_s: float = 0.0
-    options: dict[str, Any] = field(default_factory=dict)
 
     @property
     def any_timeout(self) -> bool:
@@ -198,7 +197,6 @@ class ProbeReport:
             "selected": list(self.selected),
             "started_at": self.started_at,
             "duration_s": _round(self.duration_s),
-            **self.options,
         }
 
 

@@ -27,11 +27,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ddsdoctor.discovery import VENDORS, DiscoveryFacts, EndpointKind, Participant
+from ddsdoctor.discovery import (
+    VENDORS,
+    DiscoveryFacts,
+    EndpointKind,
+    Participant,
+    host_from_user_data,
+)
+from ddsdoctor.wire.ids import Vendor
 
-CYCLONE = 0x0110
-FASTDDS = 0x010F
-OPENSPLICE = 0x0102
+# Plain ints, as the capture path stores them (the one vendor table: wire.ids).
+CYCLONE = int(Vendor.CYCLONE)
+FASTDDS = int(Vendor.FAST_DDS)
+OPENSPLICE = int(Vendor.OPENSPLICE)
 
 _CYCLONE_PROPS = ("__Hostname", "__ProcessName", "__Pid")
 _FASTDDS_PROPS = ("fastdds.physical_data.host", "fastdds.physical_data.process")
@@ -52,16 +60,6 @@ def _words(prefix: str) -> tuple[int, int, int]:
 def _ospl_shaped(prefix: str) -> bool:
     _, local_id, serial = _words(prefix)
     return local_id < 0x10000 and serial < 0x10000
-
-
-def _printable(data: bytes | None) -> str | None:
-    if not data:
-        return None
-    try:
-        text = data.decode("ascii")
-    except UnicodeDecodeError:
-        return None
-    return text if text.isprintable() and " " not in text else None
 
 
 def infer_vendors(facts: DiscoveryFacts) -> None:
@@ -112,7 +110,7 @@ def _mark_opensplice(facts: DiscoveryFacts, system_id: int, members: list[Partic
         else:
             m.role = OSPL_ROLES.get(local_id, "application")
         if m.role == "spliced":
-            host = _printable(m.user_data) or host
+            host = host_from_user_data(m.user_data) or host
     for m in members:
         m.host = m.host or host
     # DDSI2 advertises a TRANSIENT reader per durable topic its durability service knows, for

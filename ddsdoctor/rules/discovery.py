@@ -10,7 +10,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 
-from ddsdoctor.discovery import DiscoveryFacts, Endpoint, EndpointKind
+from ddsdoctor.discovery import DiscoveryFacts, Endpoint, EndpointKind, Participant
 from ddsdoctor.findings import Location, Severity
 from ddsdoctor.matching import incompatible_policies, partitions_match
 from ddsdoctor.registry import Hit, Subject, rule
@@ -24,15 +24,23 @@ def _parts(ep: Endpoint) -> str:
     return ", ".join(repr(p) for p in ep.partition_list)
 
 
+def where(p: Participant, unknown_host: str | None = None) -> str:
+    """'h1 python 42 (Eclipse Cyclone DDS)': a participant's host, process and vendor.
+
+    Without a host name or address, ``unknown_host`` (default: its GUID prefix) stands in.
+    """
+    bits = [p.host or (p.addresses[0] if p.addresses else unknown_host or p.guid_prefix)]
+    if p.process or p.pid is not None:
+        bits.append(f"{p.process or 'pid'} {p.pid if p.pid is not None else ''}".strip())
+    return f"{' '.join(bits)} ({p.vendor})"
+
+
 def who(facts: DiscoveryFacts, ep: Endpoint) -> str:
-    """'writer on host h1 (pid 42, vendor)' style description of an endpoint's owner."""
+    """'writer on h1 python 42 (Eclipse Cyclone DDS)': an endpoint and its owner."""
     p = facts.owner(ep)
     if p is None:
         return f"{ep.kind.value} {ep.guid}"
-    bits = [p.host or (p.addresses[0] if p.addresses else p.guid_prefix)]
-    if p.process or p.pid is not None:
-        bits.append(f"{p.process or 'pid'} {p.pid if p.pid is not None else ''}".strip())
-    return f"{ep.kind.value} on {' '.join(bits)} ({p.vendor})"
+    return f"{ep.kind.value} on {where(p)}"
 
 
 def _loc(facts: DiscoveryFacts, ep: Endpoint) -> Location:

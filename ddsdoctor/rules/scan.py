@@ -16,17 +16,9 @@ from ddsdoctor.discovery import (
     Participant,
 )
 from ddsdoctor.findings import Location, Severity
+from ddsdoctor.live.targets import late_joiner_depth as served_depth
 from ddsdoctor.registry import Hit, Subject, rule
-from ddsdoctor.rules.discovery import who
-
-_CYCLONE = 0x0110
-
-
-def _where(p: Participant) -> str:
-    bits = [p.host or (p.addresses[0] if p.addresses else "unknown host")]
-    if p.process or p.pid is not None:
-        bits.append(f"{p.process or 'pid'} {p.pid if p.pid is not None else ''}".strip())
-    return " ".join(bits) + f" ({p.vendor})"
+from ddsdoctor.rules.discovery import where, who
 
 
 @rule("DD900", "scan.no-peers", Severity.WARNING, Subject.DISCOVERY)
@@ -74,7 +66,7 @@ def participant_left(facts: DiscoveryFacts) -> Iterator[Hit]:
         if p.gone and p.role in (None, "application"):
             when = f" at {p.last_seen:.1f} s" if p.last_seen is not None else ""
             yield Hit(
-                f"participant {p.guid_prefix} on {_where(p)} left the domain{when}",
+                f"participant {p.guid_prefix} on {where(p, 'unknown host')} left the domain{when}",
                 location=Location(domain=p.domain_id, guid=p.guid_prefix),
                 evidence={"first_seen": p.first_seen, "last_seen": p.last_seen},
             )
@@ -96,28 +88,23 @@ def late_joiner_depth(facts: DiscoveryFacts) -> Iterator[Hit]:
     test-rig.md §4 (measured: depth 5 delivers 5, not the History's 10).
     """
     for ep in sorted(facts.live_endpoints(), key=lambda e: e.guid):
-        owner = facts.owner(ep)
-        q = ep.qos
-        if (
-            ep.kind is not EndpointKind.WRITER
-            or owner is None
-            or owner.vendor_id != _CYCLONE
-            or q.durability is not Durability.TRANSIENT_LOCAL
-            or q.durability_service_history is HistoryKind.KEEP_ALL
-        ):
+        if ep.kind is not EndpointKind.WRITER:
             continue
+        depth = served_depth(facts, ep)  # None unless a Cyclone TRANSIENT_LOCAL writer
+        q = ep.qos
+        if depth is None or (q.history is HistoryKind.KEEP_LAST and q.history_depth <= depth):
+            continue
+        owner = facts.owner(ep)
         history = "all" if q.history is HistoryKind.KEEP_ALL else str(q.history_depth)
-        if q.history is HistoryKind.KEEP_ALL or q.history_depth > q.durability_service_depth:
-            yield Hit(
-                f"topic {ep.topic!r}: {who(facts, ep)} keeps {history} sample(s) per instance "
-                f"but late joiners get only {q.durability_service_depth}",
-                location=Location(topic=ep.topic, guid=ep.guid, domain=owner.domain_id),
-                hint="set DurabilityService history to the depth late joiners need",
-                evidence={
-                    "history": history,
-                    "durability_service_depth": q.durability_service_depth,
-                },
-            )
+        yield Hit(
+            f"topic {ep.topic!r}: {who(facts, ep)} keeps {history} sample(s) per instance "
+            f"but late joiners get only {depth}",
+            location=Location(
+                topic=ep.topic, guid=ep.guid, domain=owner.domain_id if owner else None
+            ),
+            hint="set DurabilityService history to the depth late joiners need",
+            evidence={"history": history, "durability_service_depth": depth},
+        )
 
 
 def _serves(writer: Endpoint, reader_owner: Participant | None, facts: DiscoveryFacts) -> bool:

@@ -136,10 +136,6 @@ def to_mermaid(g: Any) -> str:
     return "\n".join(lines) + "\n"
 
 
-def dot_available() -> bool:
-    return shutil.which("dot") is not None
-
-
 def run_dot(dot_text: str, fmt: str, *, timeout: float = 120.0) -> bytes:
     """Lay out and draw with Graphviz; GraphvizMissing when ``dot`` is not installed."""
     exe = shutil.which("dot")

@@ -21,20 +21,13 @@ from ddsdoctor.discovery import (
     Endpoint,
     EndpointKind,
     Participant,
+    host_from_user_data,
 )
 from ddsdoctor.wire.records import CmParticipantData
 
 BUILTIN_PARTITION = "__BUILT-IN PARTITION__"
 DURABILITY_PARTITION = "durabilityPartition"
 _KERNEL_TYPES = ("kernelModule::", "DDS::")
-
-
-def _text(raw: bytes | None) -> str | None:
-    """USER_DATA as a host name when it is printable text (spliced puts the hostname there)."""
-    if not raw:
-        return None
-    text = raw.rstrip(b"\0").decode("utf-8", "replace").strip()
-    return text if text and text.isprintable() and "\ufffd" not in text else None
 
 
 def _owned(facts: DiscoveryFacts) -> dict[str, list[Endpoint]]:
@@ -52,7 +45,7 @@ def _guess_role(p: Participant, ddsi2: set[str], owned: list[Endpoint]) -> str:
         return "durability"
     if any(e.topic == "DCPSHeartbeat" and e.kind is EndpointKind.WRITER for e in owned):
         return "builtin"
-    if _text(p.user_data) and all(BUILTIN_PARTITION in e.partitions for e in owned):
+    if host_from_user_data(p.user_data) and all(BUILTIN_PARTITION in e.partitions for e in owned):
         return "spliced"
     return "application"
 
@@ -77,7 +70,7 @@ def name_opensplice(
             elif p.role is None:
                 p.role = _guess_role(p, ddsi2, owned.get(p.guid_prefix, []))
         spliced = [p for p in members if p.role == "spliced"]
-        host = next((h for h in (_text(p.user_data) for p in spliced) if h), None)
+        host = next((h for h in (host_from_user_data(p.user_data) for p in spliced) if h), None)
         if host is None:
             host = next((cm[p.guid_prefix].node_name for p in members if p.guid_prefix in cm), None)
         if host is None:

@@ -79,10 +79,37 @@ def _offer(old: Offer | None, sn: int, first: float, at: float) -> Offer:
     return (old[0], min(old[1], first), old[2] if sn < old[0] else min(old[2], at))
 
 
+def first_packets(collector: Collector) -> dict[str, float]:
+    """GUID prefix (24 hex digits) -> time of the first RTPS message it sent."""
+    out: dict[str, float] = {}
+    for (_src, _dst, _port, prefix), flow in collector.flows.items():
+        px = prefix_text(prefix)
+        if px not in out or flow.first < out[px]:
+            out[px] = flow.first
+    return out
+
+
+def _born(facts: DiscoveryFacts, first_packet: dict[str, float]) -> dict[str, float]:
+    """Process key -> when the capture first saw any of its participants (SPDP or packet)."""
+    out: dict[str, float] = {}
+    for px, p in facts.participants.items():
+        times = [t for t in (p.first_seen, first_packet.get(px)) if t is not None]
+        if times:
+            key = p.process_key
+            out[key] = min(out.get(key, times[0]), *times)
+    return out
+
+
 def sedp_links(collector: Collector, facts: DiscoveryFacts, index: LocatorIndex) -> list[SedpLink]:
     """Per SEDP writer and receiving process: the highest SN offered (sent as DATA or
-    announced by HEARTBEAT towards the receiver) vs the highest one it acknowledged."""
+    announced by HEARTBEAT towards the receiver) vs the highest one it acknowledged.
+
+    Nothing counts as offered to a receiver before it existed: SEDP multicast (or a
+    HEARTBEAT) sent before a process joined reaches the locators it announces later, but
+    it could not answer then, so offer times are clamped to its first appearance.
+    """
     offered: dict[tuple[str, str, str], Offer] = {}
+    born = _born(facts, first_packets(collector))
 
     def offer(wprefix: bytes, wid: int, receivers: set[str], sn: int, t0: float, at: float) -> None:
         announcer = process_of(facts, wprefix.hex())
@@ -91,7 +118,8 @@ def sedp_links(collector: Collector, facts: DiscoveryFacts, index: LocatorIndex)
             receiver = process_of(facts, r)
             if receiver != announcer:
                 key = (announcer, receiver, writer)
-                offered[key] = _offer(offered.get(key), sn, t0, at)
+                since = born.get(receiver, t0)
+                offered[key] = _offer(offered.get(key), sn, max(t0, since), max(at, since))
 
     for (_src, dst, dport, _pfx), flow in collector.flows.items():
         for (wprefix, wid), w in flow.acc.writers.items():
@@ -130,12 +158,9 @@ def sedp_links(collector: Collector, facts: DiscoveryFacts, index: LocatorIndex)
 def statuses(
     collector: Collector, facts: DiscoveryFacts, announced: set[str]
 ) -> list[DiscoveryStatus]:
-    first_packet: dict[str, float] = {}
+    first_packet = first_packets(collector)
     sedp: dict[str, list[int]] = {}
-    for (_src, _dst, _port, prefix), flow in collector.flows.items():
-        px = prefix_text(prefix)
-        if px not in first_packet or flow.first < first_packet[px]:
-            first_packet[px] = flow.first
+    for flow in collector.flows.values():
         for (wprefix, wid), w in flow.acc.writers.items():
             if wid in SEDP_WRITERS and w.samples:
                 acc = sedp.setdefault(wprefix.hex(), [0, w.first_sn])

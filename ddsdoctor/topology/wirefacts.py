@@ -140,7 +140,6 @@ class FactsBuilder:
         self.cm: dict[str, CmParticipantData] = {}
         self.topic_types: dict[str, set[str]] = {}
         """From SEDP topic samples (DCPSTopic; OpenSplice sends them)."""
-        self.spdp_count: dict[str, int] = {}
 
     def add(
         self, records: Iterable[DiscoveryRecord], time: float, src: str, multicast: bool = False
@@ -152,10 +151,13 @@ class FactsBuilder:
                 target = seen[1]
                 target.last_seen = time
                 target.gone = False
-                if isinstance(target, Participant):
-                    self.spdp_count[target.guid_prefix] += 1
-                    if seen[2] and src and src not in target.addresses:
-                        target.addresses.append(src)
+                if (
+                    seen[2]
+                    and src
+                    and isinstance(target, Participant)
+                    and src not in target.addresses
+                ):
+                    target.addresses.append(src)
                 continue
             if isinstance(rec, ParticipantData):
                 p = self._participant(rec, time, src, multicast)
@@ -180,7 +182,6 @@ class FactsBuilder:
     ) -> Participant:
         prefix = rec.guid.prefix.hex()
         p = self.facts.participant(prefix)
-        self.spdp_count[prefix] = self.spdp_count.get(prefix, 0) + 1
         if p.first_seen is None:
             p.first_seen = time
         p.last_seen = time

@@ -17,7 +17,7 @@ from ddsdoctor.wire.guid import Guid, Locator
 from ddsdoctor.wire.ids import ADLINK_FAMILY, OPENSPLICE_FAMILY
 from ddsdoctor.wire.plist import PL_ENCAPSULATIONS, ParameterList, parse_parameter_list
 from ddsdoctor.wire.ports import domain_from_port
-from ddsdoctor.wire.qos import decode_qos, duration
+from ddsdoctor.wire.qos import PID_USER_DATA, QOS_PIDS, decode_qos, duration
 from ddsdoctor.wire.records import (
     CmParticipantData,
     DiscoveryKind,
@@ -41,7 +41,6 @@ PID_DOMAIN_ID = 0x000F
 PID_PROTOCOL_VERSION = 0x0015
 PID_VENDORID = 0x0016
 PID_PARTITION = 0x0029
-PID_USER_DATA = 0x002C
 PID_UNICAST_LOCATOR = 0x002F
 PID_MULTICAST_LOCATOR = 0x0030
 PID_DEFAULT_UNICAST_LOCATOR = 0x0031
@@ -65,29 +64,7 @@ PID_PERMISSIONS_TOKEN = 0x1002
 PID_DOMAIN_TAG = 0x4014
 
 # PIDs consumed by the decoders below or by decode_qos; the rest is reported as unknown.
-_QOS_PIDS = frozenset(
-    (
-        0x0004,
-        0x0006,
-        0x001A,
-        0x001B,
-        0x001D,
-        0x001E,
-        0x001F,
-        0x0021,
-        0x0023,
-        0x0025,
-        0x0027,
-        0x002B,
-        0x002C,
-        0x002D,
-        0x002E,
-        0x0040,
-        0x0041,
-        0x0049,
-    )
-)
-_KNOWN_PIDS = _QOS_PIDS | frozenset(
+_KNOWN_PIDS = QOS_PIDS | frozenset(
     (
         0x0002,
         0x0005,

@@ -104,7 +104,8 @@ VENDOR_NAMES: dict[int, str] = {
 
 
 def vendor_name(vendor_id: int) -> str:
-    return VENDOR_NAMES.get(vendor_id, f"vendor {vendor_id >> 8}.{vendor_id & 0xFF}")
+    """The registered name, else ``vendor 0x0123`` (the id as Wireshark prints it)."""
+    return VENDOR_NAMES.get(vendor_id, f"vendor 0x{vendor_id:04x}")
 
 
 # Vendors whose 0x8000+ PIDs follow the ADLINK/PrismTech table (OpenSplice q_plist.c
@@ -112,19 +113,6 @@ def vendor_name(vendor_id: int) -> str:
 ADLINK_FAMILY = frozenset((0x0102, 0x010B, 0x010C, 0x010D, 0x0120, 0x0110))
 OPENSPLICE_FAMILY = frozenset((0x0102, 0x010B, 0x010C, 0x010D, 0x0120))
 RTI_FAMILY = frozenset((0x0101, 0x010A))
-
-
-class EntityKind(enum.IntEnum):
-    """Low 6 bits of an entity id's kind byte (DDSI-RTPS 2.5 table 9.1)."""
-
-    UNKNOWN = 0x00
-    PARTICIPANT = 0x01
-    WRITER_WITH_KEY = 0x02
-    WRITER_NO_KEY = 0x03
-    READER_NO_KEY = 0x04
-    READER_WITH_KEY = 0x07
-    WRITER_GROUP = 0x08
-    READER_GROUP = 0x09
 
 
 ENTITYID_UNKNOWN = 0x00000000
@@ -172,16 +160,3 @@ BUILTIN_WRITER_NAMES: dict[int, str] = {
     OSPL_CM_PUBLISHER_WRITER: "CMPublisher",
     OSPL_CM_SUBSCRIBER_WRITER: "CMSubscriber",
 }
-
-
-def is_builtin_entity(entity_id: int) -> bool:
-    """Builtin (0xc0) or vendor-specific (0x40/0x80) entity: not an application endpoint."""
-    return bool(entity_id & 0xC0)
-
-
-def is_writer_entity(entity_id: int) -> bool:
-    return (entity_id & 0x3F) in (0x02, 0x03, 0x08)
-
-
-def is_reader_entity(entity_id: int) -> bool:
-    return (entity_id & 0x3F) in (0x04, 0x07, 0x09)

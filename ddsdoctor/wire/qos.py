@@ -252,3 +252,5 @@ _FIELDS: dict[int, str] = {
     PID_TOPIC_DATA: "topic_data",
     PID_GROUP_DATA: "group_data",
 }
+QOS_PIDS = frozenset(_FIELDS)
+"""The PIDs ``decode_qos`` interprets."""

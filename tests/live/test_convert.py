@@ -77,6 +77,46 @@ def test_endpoint_qos_read_out() -> None:
     assert {"durability", "reliability", "deadline"} <= r.explicit
 
 
+def test_explicit_policies_named_as_the_capture_path_names_them() -> None:
+    # Two sources, one model: scan and topology JSON must list the same policy names.
+    from ddsdoctor.topology.wirefacts import qos_from_wire
+    from ddsdoctor.wire import qos as w
+
+    q = Qos(
+        P.Durability.TransientLocal,
+        P.DurabilityService(0, P.History.KeepLast(5), -1, -1, -1),
+        P.Reliability.Reliable(max_blocking_time=100 * MS),
+        P.Deadline(500 * MS),
+        P.LatencyBudget(0),
+        P.Liveliness.Automatic(2000 * MS),
+        P.Ownership.Exclusive,
+        P.OwnershipStrength(7),
+        P.DestinationOrder.BySourceTimestamp,
+        P.History.KeepLast(20),
+        P.Lifespan(1000 * MS),
+        P.PresentationAccessScope.Topic(coherent_access=True, ordered_access=False),
+        P.TimeBasedFilter(0),
+    )
+    history = w.History(w.HistoryKind.KEEP_LAST, 20)
+    wire = w.EndpointQos(
+        durability=w.DurabilityKind.TRANSIENT_LOCAL,
+        durability_service=w.DurabilityService(0.0, history, w.ResourceLimits(-1, -1, -1)),
+        reliability=w.Reliability(w.ReliabilityKind.RELIABLE, 0.1),
+        deadline=0.5,
+        latency_budget=0.0,
+        liveliness=w.Liveliness(w.LivelinessKind.AUTOMATIC, 2.0),
+        ownership=w.OwnershipKind.EXCLUSIVE,
+        ownership_strength=7,
+        destination_order=w.DestinationOrderKind.BY_SOURCE_TIMESTAMP,
+        history=history,
+        lifespan=1.0,
+        presentation=w.Presentation(w.PresentationScope.TOPIC, True, False),
+        time_based_filter=0.0,
+    )
+    live = qos_from_cyclone(q, EndpointKind.WRITER).explicit
+    assert live == qos_from_wire(EndpointKind.WRITER, wire).explicit and len(live) == 13
+
+
 def test_defaults_and_infinity() -> None:
     inf = 0x7FFFFFFFFFFFFFFF
     q = qos_from_cyclone(Qos(P.Deadline(inf), P.History.KeepAll), EndpointKind.READER)
@@ -107,6 +147,14 @@ def test_participant_properties() -> None:
     assert p.user_data == b"DDSPerf:0:4242:dd-h1" and p.lease_s == 10.0
 
 
+def test_multicast_locators_are_not_addresses() -> None:
+    nets = "udp6/[ff02::1]:7400@2,udp6/[fd00::11]:52357@2,udp/239.255.0.1:7400@2,localprocess"
+    q = Qos(P.Property("__NetworkAddresses", nets, True))
+    key = uuid.UUID("0110b216-c453-7b53-fe40-526f000001c1")
+    p = participant_from_sample(SimpleNamespace(key=key, qos=q, sample_info=_info()), 0, 0.0)
+    assert p.addresses == ["fd00::11"] and len(p.locators) == 3
+
+
 def test_fastdds_properties() -> None:
     q = Qos(
         P.Property("fastdds.physical_data.host", "dd-h2:1234", True),
@@ -116,6 +164,19 @@ def test_fastdds_properties() -> None:
     key = uuid.UUID(bytes=bytes.fromhex("010f10e9772c504f00000000000001c1"))
     p = participant_from_sample(SimpleNamespace(key=key, qos=q, sample_info=_info()), 0, 0.0)
     assert (p.host, p.pid, p.entity_name) == ("dd-h2", 11383, "Participant_pub")
+
+
+def test_rti_properties() -> None:
+    # The same property names the capture path reads (wire.vendor.identity): RTI sends the
+    # executable's path, of which the file name is the process.
+    q = Qos(
+        P.Property("dds.sys_info.hostname", "rti-h1", True),
+        P.Property("dds.sys_info.process_id", "777", True),
+        P.Property("dds.sys_info.executable_filepath", "/opt/app/bin/telemetry", True),
+    )
+    key = uuid.UUID(bytes=bytes.fromhex("0101ac1e0002000000000000000001c1"))
+    p = participant_from_sample(SimpleNamespace(key=key, qos=q, sample_info=_info()), 0, 0.0)
+    assert (p.host, p.pid, p.process) == ("rti-h1", 777, "telemetry")
 
 
 def test_disposed_samples_are_gone() -> None:

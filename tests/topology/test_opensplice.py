@@ -77,3 +77,22 @@ def test_single_process_mode_is_the_full_community_mesh(ospl: Path) -> None:
     assert not codes & {"DD852", "DD853", "DD854", "DD804"}
     mesh = next(f for f in report.findings if f.code == "DD850")
     assert len(mesh.evidence["single_process_opensplice"]) == 5
+
+
+def test_capture_ending_just_after_a_process_joins_is_not_stuck_discovery(
+    ospl: Path, tmp_path: Path
+) -> None:
+    """The lab capture cut 10 s in: the two os-h3 processes join 30 ms before the end.
+
+    SEDP that os-h2 multicast at +2 s reaches the group os-h3 announces later; counted as
+    offered to os-h3 from +2 s, their first NACKs looked like 8 s of stuck discovery.
+    """
+    cut = tmp_path / "cut.pcap"
+    cut.write_bytes(ospl.read_bytes()[:600_000])
+    report = default(cut)
+    assert report.duration == pytest.approx(10.04, abs=0.05)
+    h3 = {f"ospl:{s}" for s, host in SYSTEMS.items() if host == "os-h3"}
+    joined = min(s.first_packet or 0.0 for s in report.discovery if s.process in h3)
+    towards_h3 = [x for x in report.sedp_links if x.receiver in h3 and x.delivered_sn]
+    assert towards_h3 and all((x.delivered_first or 0.0) >= joined for x in towards_h3)
+    assert "DD853" not in {f.code for f in report.findings}
