@@ -253,7 +253,8 @@ def ours(path: Path, *, cache: bool = True, stage: str = "full") -> tuple[int, d
 
 
 def tshark(path: Path) -> int:
-    cmd = ["tshark", "-n", "-r", str(path), "-o", "rtps.enable_topic_info:FALSE", "-T", "fields"]
+    cmd = ["tshark", "-o", "udp.try_heuristic_first:TRUE", "-n", "-r", str(path)]  # tests/tshark.py
+    cmd += ["-o", "rtps.enable_topic_info:FALSE", "-T", "fields"]
     for f in TSHARK_FIELDS:
         cmd += ["-e", f]
     subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)

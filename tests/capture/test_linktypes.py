@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -12,11 +11,11 @@ import pytest
 
 from ddsdoctor.capture import Datagram, read_capture
 from tests.capture import synth
+from tests.tshark import TSHARK, tshark_argv
 from tests.wire.corpus import OSPL_CAPTURE
 
 SRC4, DST4 = "10.1.2.3", "239.255.0.1"
 SRC6, DST6 = "fd00::1", "ff02::ffff:efff:1"
-TSHARK = shutil.which("tshark")
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +66,7 @@ def _check(path: Path, payloads: list[bytes], version: int, vlan: int | None) ->
 
 def _tshark_rtps_frames(path: Path) -> int:
     out = subprocess.run(
-        [str(TSHARK), "-n", "-r", str(path), "-Y", "rtps", "-T", "fields", "-e", "frame.number"],
+        [*tshark_argv(), "-n", "-r", str(path), "-Y", "rtps", "-T", "fields", "-e", "frame.number"],
         capture_output=True,
         text=True,
         check=True,

@@ -18,6 +18,7 @@ import pytest
 from tests.live.helpers import ROOT, by_topic, ddsdoctor, finish_json
 from tests.rig import Rig, peers
 from tests.rig.fixtures import require_tools
+from tests.tshark import tshark_argv
 
 WRITER_SIDE = {
     "0x15": "DATA",
@@ -54,7 +55,7 @@ def test_no_module_can_create_a_writer() -> None:
 def _submessages(pcap: Path) -> list[tuple[str, str, str]]:
     """(sender GUID prefix, submessage id, writer entity id) for every RTPS submessage."""
     res = subprocess.run(
-        ["tshark", "-n", "-r", str(pcap), "-Y", "rtps", "-T", "json", "--no-duplicate-keys"],
+        [*tshark_argv(), "-n", "-r", str(pcap), "-Y", "rtps", "-T", "json", "--no-duplicate-keys"],
         capture_output=True,
         text=True,
         timeout=120,

@@ -19,6 +19,7 @@ from ddsdoctor.capture.livestats import CaptureMode, StopReason
 from tests.capture import synth
 from tests.live_capture.helpers import capture_while, file_datagrams, key
 from tests.live_capture.netns import VethNs
+from tests.tshark import tshark_argv
 
 pytestmark = [pytest.mark.live, pytest.mark.root]
 
@@ -65,11 +66,11 @@ def test_tshark_reads_the_written_pcap(vethns: VethNs, sample: Path, tmp_path: P
     out = tmp_path / "live.pcap"
     capture_while(vethns, LiveOptions(iface="rpb", write_pcap=out), lambda: vethns.replay(sample))
     ours = subprocess.run(
-        ["tshark", "-n", "-r", str(out), "-T", "fields", "-e", "rtps.guidPrefix.src"],
+        [*tshark_argv(), "-n", "-r", str(out), "-T", "fields", "-e", "rtps.guidPrefix.src"],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     theirs = subprocess.run(
-        ["tshark", "-n", "-r", str(sample), "-T", "fields", "-e", "rtps.guidPrefix.src"],
+        [*tshark_argv(), "-n", "-r", str(sample), "-T", "fields", "-e", "rtps.guidPrefix.src"],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     assert ours == theirs and ours.count("\n") == 2013
@@ -90,7 +91,7 @@ def test_any_is_cooked_sll2_and_sees_both_ends(
     assert sorted(key(d) for d in back) == sorted(want * 2)
     if shutil.which("tshark"):
         rows = subprocess.run(
-            ["tshark", "-n", "-r", str(out), "-T", "fields", "-e", "sll.pkttype",
+            [*tshark_argv(), "-n", "-r", str(out), "-T", "fields", "-e", "sll.pkttype",
              "-e", "sll.ifindex"],
             capture_output=True, text=True, check=True,
         ).stdout.split("\n")  # fmt: skip

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.rig.proc import Proc, RigTimeout
+from tests.tshark import tshark_argv
 
 # tcpdump's last words: "N packets captured", "... received by filter", "... dropped by kernel"
 _STATS = re.compile(r"^(\d+) packets? (captured|received by filter|dropped by kernel)")
@@ -91,7 +92,7 @@ def tshark_fields(
 ) -> list[dict[str, str]]:
     """One dict per frame matching ``display_filter``; repeated values are joined with ``|``."""
     argv = [
-        "tshark",
+        *tshark_argv(),
         "-n",
         "-r",
         str(pcap),
@@ -213,7 +214,7 @@ def sedp_endpoints(pcap: Path) -> list[SedpEndpoint]:
     """Distinct SEDP endpoints of a capture (test-rig.md section 3, per-endpoint records)."""
     flt = " || ".join(f"rtps.sm.wrEntityId == {w}" for w in _SEDP_WRITERS)
     argv = [
-        "tshark",
+        *tshark_argv(),
         "-n",
         "-r",
         str(pcap),

@@ -11,7 +11,7 @@ from ddsdoctor.capture import read_capture
 from ddsdoctor.topology.hosts import HostEntry
 from ddsdoctor.topology.model import TopologyReport
 from ddsdoctor.topology.run import TopologyOptions, run_topology
-from tests.wire.oracle import TSHARK
+from tests.tshark import tshark_argv
 
 Pair = tuple[str, str]
 
@@ -19,7 +19,7 @@ Pair = tuple[str, str]
 def _fields(
     path: Path, display_filter: str, *fields: str, two_pass: bool = False
 ) -> list[list[str]]:
-    cmd = [str(TSHARK), *(["-2"] if two_pass else []), "-n", "-r", str(path)]
+    cmd = [*tshark_argv(), *(["-2"] if two_pass else []), "-n", "-r", str(path)]
     cmd += ["-Y", display_filter, "-T", "fields"]
     cmd += ["-E", "occurrence=f"]
     for f in fields:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import json
-import shutil
 import subprocess
 from collections import defaultdict
 from pathlib import Path
@@ -21,8 +20,8 @@ from ddsdoctor.wire.fragments import SampleReassembler
 from ddsdoctor.wire.message import parse_message
 from ddsdoctor.wire.records import DomainSource, EndpointData, ParticipantData
 from ddsdoctor.wire.submessages import Data, DataFrag, data_sample
+from tests.tshark import tshark_argv
 
-TSHARK = shutil.which("tshark")
 WRITERS = {
     0x000100C2: "participant",
     0xFF0101C2: "participant",
@@ -138,7 +137,7 @@ def tshark_records(path: Path) -> dict[int, list[Record]]:
     """frame number -> SPDP/SEDP records tshark decodes in that frame."""
     out = subprocess.run(
         [
-            str(TSHARK),
+            *tshark_argv(),
             "-n",
             "-r",
             str(path),
@@ -268,7 +267,7 @@ def tshark_fields(
 ) -> dict[int, list[list[str]]]:
     """frame number -> one list per field (all occurrences) for frames matching the filter."""
     cmd = [
-        str(TSHARK),
+        *tshark_argv(),
         "-n",
         "-r",
         str(path),
