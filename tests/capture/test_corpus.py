@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from ddsdoctor.capture import read_capture
+from tests.tshark import TSHARK
 from tests.wire.corpus import ALL_CAPTURES, CORPUS, capture_id
-from tests.wire.oracle import TSHARK, tshark_fields
+from tests.wire.oracle import tshark_fields
 
 FIELDS = (
     "ip.src",

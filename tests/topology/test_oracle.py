@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from tests.topology.oracle import by_address, default, tshark_traffic
+from tests.tshark import TSHARK
 from tests.wire.corpus import ALL_CAPTURES, capture_id
-from tests.wire.oracle import TSHARK, tshark_records
+from tests.wire.oracle import tshark_records
 
 pytestmark = pytest.mark.skipif(TSHARK is None, reason="tshark is not installed (the oracle)")
 

@@ -18,7 +18,8 @@ import pytest
 
 from ddsdoctor.wire.records import EndpointData, ParticipantData
 from tests.conftest import requires_root
-from tests.wire.oracle import TSHARK, matches, our_records, tshark_records
+from tests.tshark import TSHARK
+from tests.wire.oracle import matches, our_records, tshark_records
 from tests.wire.test_oracle import _ours
 
 pytestmark = [

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from ddsdoctor.wire.records import EndpointData, ParticipantData
+from tests.tshark import TSHARK
 from tests.wire.corpus import ALL_CAPTURES, capture_id
 from tests.wire.oracle import (
-    TSHARK,
     matches,
     our_records,
     ours_endpoint,

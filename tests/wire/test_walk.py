@@ -12,8 +12,9 @@ from ddsdoctor.wire.message import parse_message
 from ddsdoctor.wire.records import Disposal
 from ddsdoctor.wire.submessages import AckNack, Data, DataBatch, DataFrag, Heartbeat
 from ddsdoctor.wire.walk import scan
+from tests.tshark import TSHARK
 from tests.wire.corpus import ALL_CAPTURES, capture_id
-from tests.wire.oracle import TSHARK, our_records, tshark_fields
+from tests.wire.oracle import our_records, tshark_fields
 
 needs_tshark = pytest.mark.skipif(TSHARK is None, reason="tshark is not installed (the oracle)")
 WRITER_SUBS = {0x06, 0x07, 0x08, 0x12, 0x13, 0x14, 0x15, 0x16, 0x18}
