@@ -159,13 +159,7 @@ def render_view(doc: dict[str, Any], console: Console) -> None:
 
 def render(findings: Sequence[Finding], ctx: ReportContext) -> str:
     buf = io.StringIO()
-    console = Console(
-        file=buf,
-        force_terminal=ctx.color,
-        no_color=not ctx.color,
-        width=ctx.width or 120,
-        highlight=False,
-    )
+    console = findings_text.console_for(ctx, buf, soft_wrap=False)
     render_view(dict(ctx.extra), console)
     out = buf.getvalue()
     return out + "\n" + findings_text.render(findings, ctx)

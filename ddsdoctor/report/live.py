@@ -15,6 +15,7 @@ from ddsdoctor.discovery import DiscoveryFacts
 from ddsdoctor.findings import Finding, Severity
 from ddsdoctor.live import summary
 from ddsdoctor.live.results import ProbeReport, Verdict
+from ddsdoctor.report.text import text_console
 
 _SEV = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _VERDICT = {
@@ -29,14 +30,7 @@ _VERDICT = {
 
 def _console(color: bool, width: int | None) -> tuple[Console, io.StringIO]:
     buf = io.StringIO()
-    console = Console(
-        file=buf,
-        force_terminal=color,
-        no_color=not color,
-        width=width or 120,
-        highlight=False,
-    )
-    return console, buf
+    return text_console(buf, color, width), buf
 
 
 def _secs(v: float | None) -> str:

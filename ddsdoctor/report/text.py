@@ -41,17 +41,28 @@ def _where(f: Finding) -> str:
     return " ".join(bits)
 
 
-def console_for(ctx: ReportContext, buf: io.StringIO) -> Console:
-    """The rich console every text renderer writes to ``buf`` with (colour and width of ctx)."""
+def console_for(ctx: ReportContext, buf: io.StringIO, *, soft_wrap: bool = True) -> Console:
+    """The rich console every text renderer writes to ``buf`` with (colour and width of ctx).
+
+    ``soft_wrap``: finding lines are never folded (a path:line:col must stay one line); the
+    table reports (topology, durability, probe) pass False so long cells wrap inside a table.
+    """
+    return text_console(buf, ctx.color, ctx.width, soft_wrap=soft_wrap)
+
+
+def text_console(
+    buf: io.StringIO, color: bool, width: int | None, *, soft_wrap: bool = False
+) -> Console:
+    """A rich console writing to ``buf``: colour only when asked, 120 columns unless told."""
     from rich.console import Console  # here: the clean check path never imports rich
 
     return Console(
         file=buf,
-        force_terminal=ctx.color,
-        no_color=not ctx.color,
-        width=ctx.width or 120,
+        force_terminal=color,
+        no_color=not color,
+        width=width or 120,
         highlight=False,
-        soft_wrap=True,
+        soft_wrap=soft_wrap,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-from rich.console import Console, RenderableType
+from rich.console import RenderableType
 from rich.table import Table
 
 from ddsdoctor.discovery import vendor_name
@@ -68,13 +68,7 @@ def render(
 ) -> str:
     """The topology tables, then ``extra`` sections (e.g. the durability view), then findings."""
     buf = io.StringIO()
-    console = Console(
-        file=buf,
-        force_terminal=ctx.color,
-        no_color=not ctx.color,
-        width=ctx.width or 120,
-        highlight=False,
-    )
+    console = findings_text.console_for(ctx, buf, soft_wrap=False)
     console.print(_summary(report))
     for line in live_lines(report.capture):
         console.print(line)
