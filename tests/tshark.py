@@ -6,8 +6,10 @@ participants send from random ephemeral ports, and Wireshark registers some of t
 (34962 PROFINET, 37008 TZSP, 41170 Manolito, 44818 EtherNet/IP, 47000 HCrt, 54328
 Elasticsearch, ...). A participant that happened to get one of them was invisible to
 ``-Y rtps``: measured by rewriting a rig capture's source port, 0 of 27 SPDP frames decoded on
-each of those seven ports, and all 27 with heuristics first. That made a rig test fail about
-once in a few hundred runs. ddsdoctor itself finds RTPS by its magic, whatever the port.
+each of those seven ports, and all 27 with heuristics first. Seven of the kernel's 28,232
+ephemeral ports (32768-60999) is about 1 in 4,000 per participant, and the suite starts
+hundreds: a rig test failed that way in CI. ddsdoctor itself finds RTPS by its magic, whatever
+the port.
 """
 
 from __future__ import annotations
