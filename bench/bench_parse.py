@@ -292,8 +292,13 @@ def bench(path: Path, repeat: int) -> None:
     print(f"   peak RSS of this process: {rss:.0f} MB (capture is streamed, not held)")
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def run_benchmark(doc: str, bench_one: Callable[[Path, int, Path], None]) -> None:
+    """The command line both benches share: build (or take) the captures, bench each one.
+
+    ``bench_one(capture, repeat, workdir)``; the workdir holds generated captures (kept with
+    ``--keep``) and anything the bench writes next to them.
+    """
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
     ap.add_argument("--pcap", type=Path, help="benchmark this capture instead of building one")
     ap.add_argument("--source", choices=["corpus", "ddsperf", "both"], default="corpus")
     ap.add_argument("--packets", type=int, default=200_000)
@@ -303,18 +308,22 @@ def main() -> None:
     args = ap.parse_args()
     if not shutil.which("tshark"):
         raise SystemExit("tshark is needed as the peer")
-    if args.pcap:
-        bench(args.pcap, args.repeat)
-        return
     with tempfile.TemporaryDirectory(prefix="ddsdoctor-bench-") as tmp:
         out = args.keep or Path(tmp)
         out.mkdir(parents=True, exist_ok=True)
+        if args.pcap:
+            bench_one(args.pcap, args.repeat, out)
+            return
         if args.source in ("ddsperf", "both"):
-            bench(
-                build_ddsperf_capture(out / "ddsperf.pcap", args.packets, args.seconds), args.repeat
-            )
+            cap = build_ddsperf_capture(out / "ddsperf.pcap", args.packets, args.seconds)
+            bench_one(cap, args.repeat, out)
         if args.source in ("corpus", "both"):
-            bench(build_corpus_capture(out / "corpus-replay.pcap", args.packets), args.repeat)
+            cap = build_corpus_capture(out / "corpus-replay.pcap", args.packets)
+            bench_one(cap, args.repeat, out)
+
+
+def main() -> None:
+    run_benchmark(__doc__, lambda path, repeat, _out: bench(path, repeat))
 
 
 if __name__ == "__main__":

@@ -22,13 +22,10 @@ to the 1x ones: nothing is kept per packet.
 
 from __future__ import annotations
 
-import argparse
 import json
-import shutil
 import struct
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -36,12 +33,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from bench_parse import ours as parse_only  # noqa: E402
 from bench_parse import (  # noqa: E402
-    build_corpus_capture,
-    build_ddsperf_capture,
+    run_benchmark,
     tshark,
 )
-from bench_parse import ours as parse_only  # noqa: E402
 
 from ddsdoctor.capture import read_capture  # noqa: E402
 from ddsdoctor.topology.run import TopologyOptions, run_topology  # noqa: E402
@@ -143,27 +139,7 @@ def bench(path: Path, repeat: int, workdir: Path) -> None:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--pcap", type=Path, help="benchmark this capture instead of building one")
-    ap.add_argument("--source", choices=["corpus", "ddsperf", "both"], default="corpus")
-    ap.add_argument("--packets", type=int, default=200_000)
-    ap.add_argument("--seconds", type=float, default=30.0, help="ddsperf capture time limit")
-    ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--keep", type=Path, help="write generated captures here and keep them")
-    args = ap.parse_args()
-    if not shutil.which("tshark"):
-        raise SystemExit("tshark is needed as the peer")
-    with tempfile.TemporaryDirectory(prefix="ddsdoctor-bench-") as tmp:
-        out = args.keep or Path(tmp)
-        out.mkdir(parents=True, exist_ok=True)
-        if args.pcap:
-            bench(args.pcap, args.repeat, out)
-            return
-        if args.source in ("ddsperf", "both"):
-            cap = build_ddsperf_capture(out / "ddsperf.pcap", args.packets, args.seconds)
-            bench(cap, args.repeat, out)
-        if args.source in ("corpus", "both"):
-            bench(build_corpus_capture(out / "corpus-replay.pcap", args.packets), args.repeat, out)
+    run_benchmark(__doc__, bench)
 
 
 if __name__ == "__main__":
